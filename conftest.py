@@ -1,0 +1,87 @@
+"""Project-wide test fixtures: settings for speed, reference data, and the personas tests speak of."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM then needs this to be allowed.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("KC_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.LANGUAGE_CODE = "vi"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium: Playwright cannot download its own browser on these machines."""
+    return {**browser_type_launch_args, "executable_path": CHROMIUM}
+
+
+@pytest.fixture
+def reference_data(db):
+    from provinces import services
+
+    services.reference_load()
+
+
+def _make_user(username, role, province_code=None, unit_kind=None):
+    from provinces.models import CodeSet, Unit, User
+
+    unit = None
+    if province_code is not None:
+        unit = Unit.objects.get(kind=unit_kind, province__code=province_code, province__code_set=CodeSet.CODES_2025)
+    elif role == User.Role.MINISTRY:
+        unit = Unit.objects.get(kind=Unit.Kind.MINISTRY_DEPARTMENT)
+    user = User.objects.create_user(username=username, password="correct-horse-battery", role=role, unit=unit)
+    return user
+
+
+@pytest.fixture
+def ministry_staff(reference_data):
+    return _make_user("ministry", "ministry")
+
+
+@pytest.fixture
+def administrator(reference_data):
+    user = _make_user("root", "admin")
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def tayninh_officer(reference_data):
+    return _make_user("tn.officer", "officer", 80, "centre")
+
+
+@pytest.fixture
+def tayninh_approver(reference_data):
+    return _make_user("tn.approver", "approver", 80, "doit")
+
+
+@pytest.fixture
+def cantho_officer(reference_data):
+    """Officer of today's Cần Thơ, which took in Hậu Giang and Sóc Trăng in 2025."""
+    return _make_user("ct.officer", "officer", 92, "centre")
+
+
+@pytest.fixture
+def cantho_approver(reference_data):
+    return _make_user("ct.approver", "approver", 92, "doit")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Browser tests need Debian's Chromium; off CI they are skipped when it is missing, on CI they fail."""
+    if os.path.exists(CHROMIUM) or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KhuyencongConfig(AppConfig):
+    name = "khuyencong"
+    verbose_name = "Khuyến công"

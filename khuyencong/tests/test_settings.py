@@ -1,0 +1,35 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_manage(*args, **env):
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")} | env
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True)
+
+
+def test_production_mode_passes_the_deployment_checks():
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_PRODUCTION="1",
+        DJANGO_SECRET_KEY="a-real-secret-key-that-is-long-and-random-7f3c9a1e5b2d8046c1e9f7a3b5d2",
+        DJANGO_ALLOWED_HOSTS="khuyencong.example.vn",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_secret_key():
+    result = run_manage("check", DJANGO_PRODUCTION="1", DJANGO_ALLOWED_HOSTS="khuyencong.example.vn")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
+    assert result.stdout.strip().splitlines()[-1] == "False"

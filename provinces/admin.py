@@ -1,0 +1,76 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from provinces.models import ActivityContent, Commune, Province, Region, RegionMembership, Unit, UnitName, User
+
+
+class RegionMembershipInline(admin.TabularInline):
+    model = RegionMembership
+    extra = 0
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "code_set", "name", "kind", "valid_from", "valid_to", "successor"]
+    list_filter = ["code_set", "kind", "region_memberships__region"]
+    search_fields = ["name", "code"]
+    list_select_related = ["successor"]
+    inlines = [RegionMembershipInline]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "name_en"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(RegionMembership)
+class RegionMembershipAdmin(admin.ModelAdmin):
+    list_display = ["province", "region", "valid_from", "valid_to", "is_inferred"]
+    list_filter = ["region", "is_inferred"]
+    search_fields = ["province__name"]
+    list_select_related = ["province", "region"]
+
+
+@admin.register(Commune)
+class CommuneAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "division_type", "province"]
+    list_filter = ["division_type", "province"]
+    search_fields = ["name", "code"]
+    list_select_related = ["province"]
+
+
+class UnitNameInline(admin.TabularInline):
+    model = UnitName
+    extra = 0
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province", "valid_from", "valid_to"]
+    list_filter = ["kind", "province__code_set"]
+    search_fields = ["code", "names__name", "province__name"]
+    list_select_related = ["province"]
+    inlines = [UnitNameInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("names")
+
+
+@admin.register(ActivityContent)
+class ActivityContentAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_vi", "name_en", "heading", "legal_basis", "valid_from", "valid_to"]
+    list_filter = ["heading", "legal_basis"]
+    search_fields = ["code", "name_vi", "name_en"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "get_full_name", "role", "unit", "is_active"]
+    list_filter = ["role", "is_active", "is_staff", "unit__province"]
+    search_fields = ["username", "first_name", "last_name", "email"]
+    list_select_related = ["unit__province"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
+    autocomplete_fields = ["unit"]
