@@ -26,9 +26,11 @@ def browser_type_launch_args(browser_type_launch_args):
 
 @pytest.fixture
 def reference_data(db):
+    from projects import services as project_services
     from provinces import services
 
     services.reference_load()
+    project_services.programmes_load()
 
 
 def _make_user(username, role, province_code=None, unit_kind=None):

@@ -1,11 +1,13 @@
 from django.core.management.base import BaseCommand
 
+from projects import services as project_services
 from provinces import services
 
 
 class Command(BaseCommand):
-    help = "Load provinces, region memberships, communes, units and activity contents (idempotent)."
+    help = "Load provinces, region memberships, communes, units, activity contents and programmes (idempotent)."
 
     def handle(self, *args, **options):
         counts = services.reference_load()
+        counts["programmes"] = project_services.programmes_load()
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))

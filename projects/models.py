@@ -1,0 +1,360 @@
+"""Extension projects (đề án khuyến công), their plans, money over time, progress and attachments."""
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+def money_field(verbose_name, **kwargs):
+    """Whole VND: 18 digits, no fraction. Never a float."""
+    return models.DecimalField(verbose_name, max_digits=18, decimal_places=0, **kwargs)
+
+
+class Fund(models.TextChoices):
+    NATIONAL = "national", _("national fund (KCQG)")
+    LOCAL = "local", _("local fund (KCĐP)")
+
+
+class Programme(models.Model):
+    """A national extension programme period, e.g. 2021–2025 (Decision 1881/QĐ-TTg)."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    decision = models.CharField(_("decision"), max_length=120, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["start_year"]
+        constraints = [models.CheckConstraint(condition=Q(end_year__gte=F("start_year")), name="programme_years")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Plan(models.Model):
+    """A province's planned extension budget for one year and fund (kế hoạch / dự toán giao)."""
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="plans")
+    year = models.PositiveSmallIntegerField(_("year"))
+    fund = models.CharField(_("fund"), max_length=10, choices=Fund.choices)
+    planned_amount = money_field(_("planned amount (VND)"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        ordering = ["-year", "province__name", "fund"]
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year", "fund"], name="plan_unique_province_year_fund"),
+            models.CheckConstraint(condition=Q(planned_amount__gte=0), name="plan_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.year} {self.get_fund_display()}"
+
+
+class NationalPlanRegistration(models.Model):
+    """A province's registration of next year's national-fund projects with the ministry."""
+
+    class Status(models.TextChoices):
+        NOT_REGISTERED = "none", _("not registered")
+        REGISTERED = "registered", _("registered")
+        LATE = "late", _("registered late")
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="registrations")
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.NOT_REGISTERED)
+    registered_at = models.DateTimeField(_("registered at"), null=True, blank=True)
+    project_count = models.PositiveIntegerField(_("projects registered"), default=0)
+    requested_amount = money_field(_("support requested (VND)"), default=0)
+
+    class Meta:
+        verbose_name = _("national plan registration")
+        verbose_name_plural = _("national plan registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "plan_year"], name="registration_unique"),
+            models.CheckConstraint(condition=Q(requested_amount__gte=0), name="registration_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} → {self.plan_year}: {self.get_status_display()}"
+
+
+class Beneficiary(models.Model):
+    """A rural industrial establishment (cơ sở công nghiệp nông thôn), one record per establishment."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("enterprise")
+        COOPERATIVE = "cooperative", _("cooperative")
+        HOUSEHOLD = "household", _("household business")
+        CRAFT_VILLAGE = "village", _("craft village")
+        ARTISAN = "artisan", _("artisan")
+
+    name = models.CharField(_("name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
+    commune = models.ForeignKey("provinces.Commune", on_delete=models.PROTECT, null=True, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tax_code"], condition=~Q(tax_code=""), name="beneficiary_tax_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})" if self.tax_code else self.name
+
+
+class Status(models.TextChoices):
+    """The life of a project (domain README: sequence from practice)."""
+
+    PROPOSED = "proposed", _("proposed")
+    REGISTERED = "registered", _("registered")
+    APPRAISED = "appraised", _("appraised")
+    APPROVED = "approved", _("approved")
+    IN_PROGRESS = "in_progress", _("in progress")
+    ADJUSTING = "adjusting", _("adjustment awaiting approval")
+    ACCEPTED = "accepted", _("accepted")
+    CLOSED = "closed", _("contract closed")
+    SETTLED = "settled", _("settled")
+    DONE = "done", _("done")
+    REJECTED = "rejected", _("rejected")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+ACTIVE_STATUSES = [Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING]
+
+
+class Project(models.Model):
+    """An extension project (đề án khuyến công): the unit of funding."""
+
+    Status = Status
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    title = models.CharField(_("title"), max_length=500)
+    province = models.ForeignKey(
+        "provinces.Province",
+        on_delete=models.PROTECT,
+        related_name="projects",
+        help_text=_("The province as it was when the project was approved."),
+    )
+    implementing_unit = models.ForeignKey("provinces.Unit", on_delete=models.PROTECT, related_name="projects")
+    plan_year = models.PositiveSmallIntegerField(_("plan year"))
+    fund = models.CharField(_("fund"), max_length=10, choices=Fund.choices)
+    activity = models.ForeignKey("provinces.ActivityContent", on_delete=models.PROTECT, related_name="projects")
+    beneficiaries = models.ManyToManyField(Beneficiary, blank=True, related_name="projects")
+    location = models.CharField(_("location"), max_length=255, blank=True)
+    commune = models.ForeignKey("provinces.Commune", on_delete=models.PROTECT, null=True, blank=True)
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"))
+    is_pilot = models.BooleanField(_("pilot project (đề án điểm)"), default=False)
+    is_group = models.BooleanField(_("group project"), default=False)
+    is_inter_provincial = models.BooleanField(_("inter-provincial or regional"), default=False)
+    approved_support = money_field(_("state support (VND)"))
+    counterpart = money_field(_("counterpart funds (VND)"), default=0)
+    other_sources = money_field(_("other sources (VND)"), default=0)
+    total_cost = models.GeneratedField(
+        expression=F("approved_support") + F("counterpart") + F("other_sources"),
+        output_field=models.DecimalField(max_digits=19, decimal_places=0),
+        db_persist=True,
+        verbose_name=_("total cost (VND)"),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    status_before_adjustment = models.CharField(max_length=12, choices=Status.choices, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    version = models.PositiveIntegerField(
+        _("version"), default=1, help_text=_("Raised on every save: stale edits are refused.")
+    )
+    search_text = models.TextField(
+        editable=False, default="", help_text="Lower-case, unaccented code, title, beneficiaries."
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["search_text", "total_cost"])
+
+    class Meta:
+        verbose_name = _("project")
+        verbose_name_plural = _("projects")
+        ordering = ["-plan_year", "code"]
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")), name="project_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(approved_support__gte=0, counterpart__gte=0, other_sources__gte=0),
+                name="project_amounts_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(plan_year__gte=2000, plan_year__lte=2100), name="project_plan_year_sane"
+            ),
+        ]
+        indexes = [
+            # dashboards: sums per province, year and fund
+            models.Index(fields=["province", "plan_year", "fund"], name="project_province_year_fund"),
+            # project list filters by status and year
+            models.Index(fields=["status", "plan_year"], name="project_status_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def is_late_on(self, day: datetime.date) -> bool:
+        return self.status in ACTIVE_STATUSES and self.end_date < day
+
+
+class ProjectTransition(models.Model):
+    """A step in a project's life: who moved it, when, why."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(max_length=12, choices=Status.choices)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project transition")
+        verbose_name_plural = _("project transitions")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {self.from_status} → {self.to_status}"
+
+
+class ProjectAdjustment(models.Model):
+    """A change to an approved project's figures or dates (điều chỉnh, gia hạn), awaiting approval.
+
+    `changes` maps field name to [old, new] as strings, so the approver sees old → new.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("awaiting approval")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="adjustments")
+    changes = models.JSONField(_("changes"))
+    reason = models.TextField(_("reason"))
+    decision = models.CharField(max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project adjustment")
+        verbose_name_plural = _("project adjustments")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project"], condition=Q(decision="pending"), name="adjustment_one_pending_per_project"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}: {', '.join(self.changes)} ({self.get_decision_display()})"
+
+
+class MoneyEntry(models.Model):
+    """Money moving on a project on a date: an advance, a disbursement or a settlement."""
+
+    class Kind(models.TextChoices):
+        ADVANCE = "advance", _("advance (tạm ứng)")
+        DISBURSEMENT = "disbursement", _("disbursement (giải ngân)")
+        SETTLEMENT = "settlement", _("settlement (quyết toán)")
+
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="money_entries")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    amount = money_field(_("amount (VND)"))
+    date = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("money entry")
+        verbose_name_plural = _("money entries")
+        ordering = ["date", "pk"]
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="money_entry_amount_positive")]
+        # disbursed by a cut-off: sums per kind over a date window
+        indexes = [models.Index(fields=["kind", "date"], name="money_kind_date")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
+
+
+class ProgressUpdate(models.Model):
+    """A project's progress for one reporting period (tiến độ): completion, narrative, difficulties."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
+    period = models.ForeignKey("reports.ReportingPeriod", on_delete=models.PROTECT, related_name="progress_updates")
+    completion_percent = models.PositiveSmallIntegerField(
+        _("physical completion (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("progress"), blank=True)
+    difficulties = models.TextField(_("difficulties and obstacles"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-period__ends_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_period"),
+            models.CheckConstraint(condition=Q(completion_percent__lte=100), name="progress_percent_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} {self.period}: {self.completion_percent}%"
+
+
+def attachment_path(instance, filename):
+    return f"projects/{instance.project_id}/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class Attachment(models.Model):
+    """A file on a project: acceptance minutes, photos, invoices. Served only through a checked view."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", _("acceptance minutes")
+        PHOTO = "photo", _("photo")
+        INVOICE = "invoice", _("invoice")
+        OTHER = "other", _("other document")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="attachments")
+    progress_update = models.ForeignKey(
+        ProgressUpdate, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    extension = models.CharField(max_length=8)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,72 @@
+"""Who may do what to a project: the life-cycle table and the role rules, in one place."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from projects.models import Fund, Project, Status
+from provinces.models import User
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    actor: str  # "editor" (officer or approver of the province), "approver" (by fund), "reviewer" (as approver)
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    t.action: t
+    for t in [
+        Transition(
+            "submit", _("Submit for registration"), (Status.PROPOSED, Status.REJECTED), Status.REGISTERED, "editor"
+        ),
+        Transition("appraise", _("Record appraisal"), (Status.REGISTERED,), Status.APPRAISED, "approver"),
+        Transition("approve", _("Approve"), (Status.REGISTERED, Status.APPRAISED), Status.APPROVED, "approver"),
+        Transition("reject", _("Reject"), (Status.REGISTERED, Status.APPRAISED), Status.REJECTED, "approver", True),
+        Transition("start", _("Start (contract signed)"), (Status.APPROVED,), Status.IN_PROGRESS, "editor"),
+        Transition("accept", _("Record acceptance"), (Status.IN_PROGRESS,), Status.ACCEPTED, "editor"),
+        Transition("close", _("Close the contract"), (Status.ACCEPTED,), Status.CLOSED, "editor"),
+        Transition("settle", _("Record settlement"), (Status.CLOSED,), Status.SETTLED, "approver"),
+        Transition("finish", _("Mark as done"), (Status.SETTLED,), Status.DONE, "editor"),
+        Transition(
+            "cancel",
+            _("Cancel the project"),
+            (Status.PROPOSED, Status.REGISTERED, Status.APPRAISED, Status.APPROVED, Status.IN_PROGRESS),
+            Status.CANCELLED,
+            "approver",
+            True,
+        ),
+    ]
+}
+
+EDITABLE_STATUSES = {Status.PROPOSED, Status.REGISTERED, Status.APPRAISED, Status.REJECTED}
+ADJUSTABLE_STATUSES = {Status.APPROVED, Status.IN_PROGRESS}
+# Fields fixed by the approval: changing them afterwards needs a reason and a new approval.
+APPROVED_FIELDS = ["approved_support", "counterpart", "other_sources", "start_date", "end_date"]
+MONEY_STATUSES = {Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING, Status.ACCEPTED, Status.CLOSED, Status.SETTLED}
+
+
+def is_editor(user: User) -> bool:
+    """Officers and approvers of a province enter its data (the scope is checked by the selectors)."""
+    return user.is_provincial
+
+
+def is_approver_for(user: User, project: Project) -> bool:
+    """Local fund: the province's approver. National fund: ministry staff (administrators as well)."""
+    if project.fund == Fund.LOCAL:
+        return user.role == User.Role.APPROVER
+    return user.role in {User.Role.MINISTRY, User.Role.ADMINISTRATOR}
+
+
+def may(user: User, transition: Transition, project: Project) -> bool:
+    if transition.actor == "editor":
+        return is_editor(user)
+    return is_approver_for(user, project)
+
+
+def allowed_transitions(user: User, project: Project) -> list[Transition]:
+    return [t for t in TRANSITIONS.values() if project.status in t.sources and may(user, t, project)]

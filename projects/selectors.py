@@ -1,0 +1,100 @@
+"""Every read of projects, always through the user's scope; selectors own their joins (no N+1)."""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from khuyencong.text import fold
+from projects.models import ACTIVE_STATUSES, MoneyEntry, ProgressUpdate, Project
+from provinces import selectors as province_selectors
+from provinces.models import User
+
+MONEY = DecimalField(max_digits=19, decimal_places=0)
+
+
+def project_list_for(*, user: User) -> QuerySet[Project]:
+    """Projects this user may see: all for ministry staff, their province's (and predecessors') otherwise."""
+    queryset = Project.objects.select_related("province", "activity", "implementing_unit")
+    return province_selectors.scope_for_user(queryset, user=user)
+
+
+def project_get_for(*, user: User, pk: int) -> Project:
+    """The one door to a single project: 404 for anything outside the user's scope."""
+    try:
+        return project_list_for(user=user).get(pk=pk)
+    except (Project.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def project_detail_for(*, user: User, pk: int) -> Project:
+    """A project with everything its page shows, loaded in a fixed number of queries."""
+    queryset = project_list_for(user=user).prefetch_related(
+        "beneficiaries",
+        Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by")),
+        Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period", "updated_by")),
+        "attachments",
+        "transitions__by",
+        "adjustments__requested_by",
+    )
+    try:
+        return queryset.get(pk=pk)
+    except (Project.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def search(queryset: QuerySet[Project], text: str) -> QuerySet[Project]:
+    """Diacritic- and case-insensitive search on code, title, beneficiaries, province and location."""
+    words = fold(text).split()
+    for word in words:
+        queryset = queryset.filter(search_text__contains=word)
+    return queryset
+
+
+def late_filter(day: datetime.date | None = None) -> Q:
+    """Projects past their end date and still running."""
+    return Q(status__in=ACTIVE_STATUSES, end_date__lt=day or timezone.localdate())
+
+
+def money_sum(kind: str, *, until: datetime.date | None = None, since: datetime.date | None = None) -> Coalesce:
+    """A subquery: a project's total of one kind of money entry in a date window (both ends inclusive)."""
+    entries = MoneyEntry.objects.filter(project=OuterRef("pk"), kind=kind)
+    if until:
+        entries = entries.filter(date__lte=until)
+    if since:
+        entries = entries.filter(date__gte=since)
+    total = entries.order_by().values("project").annotate(total=Sum("amount")).values("total")
+    return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
+
+
+def with_money(queryset: QuerySet[Project], *, until: datetime.date | None = None) -> QuerySet[Project]:
+    """Annotate advanced, disbursed and settled totals up to a date (today when not given)."""
+    return queryset.annotate(
+        advanced=money_sum(MoneyEntry.Kind.ADVANCE, until=until),
+        disbursed=money_sum(MoneyEntry.Kind.DISBURSEMENT, until=until),
+        settled=money_sum(MoneyEntry.Kind.SETTLEMENT, until=until),
+    )
+
+
+def disbursed_by(project: Project, day: datetime.date) -> Decimal:
+    """The amount disbursed on a project up to and including a cut-off date."""
+    total = project.money_entries.filter(kind=MoneyEntry.Kind.DISBURSEMENT, date__lte=day).aggregate(t=Sum("amount"))[
+        "t"
+    ]
+    return total or Decimal(0)
+
+
+def this_period_rows(*, user: User, period) -> QuerySet[Project]:
+    """The officer's active projects with this period's progress row (if any) and money in the window."""
+    progress = ProgressUpdate.objects.filter(period=period)
+    return (
+        with_money(project_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
+        .annotate(
+            disbursed_in_period=money_sum(MoneyEntry.Kind.DISBURSEMENT, since=period.starts_on, until=period.ends_on)
+        )
+        .prefetch_related(Prefetch("progress_updates", queryset=progress, to_attr="period_progress"))
+        .order_by("end_date", "code")
+    )

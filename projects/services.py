@@ -1,0 +1,497 @@
+"""Every write to projects: atomic, validated, recorded in the history with the person who made it.
+
+Errors are ValidationError (message per field, in the active language), PermissionDenied for a role
+that may not act, and StaleEdit when someone else saved the record since it was loaded.
+"""
+
+import datetime
+import hashlib
+import re
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from khuyencong import numbers
+from khuyencong.text import fold
+from projects import rules
+from projects.models import (
+    Attachment,
+    Beneficiary,
+    MoneyEntry,
+    Programme,
+    ProgressUpdate,
+    Project,
+    ProjectAdjustment,
+    ProjectTransition,
+    Status,
+)
+from provinces import selectors as province_selectors
+from provinces.models import ActivityContent, Province, User
+
+PROJECT_FIELDS = [
+    "title",
+    "province",
+    "implementing_unit",
+    "plan_year",
+    "fund",
+    "activity",
+    "location",
+    "commune",
+    "start_date",
+    "end_date",
+    "is_pilot",
+    "is_group",
+    "is_inter_provincial",
+    "approved_support",
+    "counterpart",
+    "other_sources",
+]
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this person loaded it. `changes`: field → (theirs, current)."""
+
+    def __init__(self, changes: dict[str, tuple[str, str]]):
+        self.changes = changes
+        super().__init__(_("Someone else saved this record after you opened it."))
+
+
+def _save(instance, *, by: User, **kwargs) -> None:
+    instance._history_user = by  # simple-history records who, also outside a request (tasks, imports)
+    instance.save(**kwargs)
+
+
+VIETNAMESE_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.234.567
+
+
+def _as_money(value, field: str) -> Decimal:
+    if isinstance(value, float):
+        raise ValidationError({field: _("Enter a whole amount in đồng.")})
+    if isinstance(value, str):
+        value = value.strip().replace(" ", "")
+        if VIETNAMESE_GROUPED.match(value):
+            value = value.replace(".", "")
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValidationError({field: _("Enter a whole amount in đồng.")}) from None
+    if amount != amount.to_integral_value():
+        raise ValidationError({field: _("Amounts are whole đồng, without decimals.")})
+    if amount < 0:
+        raise ValidationError({field: _("The amount cannot be negative.")})
+    return amount
+
+
+def _check_in_scope(user: User, province: Province) -> None:
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if ids is not None and province.pk not in ids:
+        raise PermissionDenied(_("You can only work on your own province's projects."))
+
+
+def validate_project_data(data: dict) -> None:
+    """The rules a project must satisfy, whatever door it came through (form, import, API)."""
+    errors: dict[str, str] = {}
+    for field in ("approved_support", "counterpart", "other_sources"):
+        if data.get(field) is not None:
+            try:
+                data[field] = _as_money(data[field], field)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+    start, end = data.get("start_date"), data.get("end_date")
+    if start and end and end < start:
+        errors["end_date"] = _("The end date cannot be before the start date.")
+    year = data.get("plan_year")
+    if year is not None:
+        programme = Programme.objects.filter(start_year__lte=year, end_year__gte=year).first()
+        if programme is None:
+            errors["plan_year"] = _("Plan year %(year)s is outside every extension programme.") % {"year": year}
+    activity: ActivityContent | None = data.get("activity")
+    if activity and year and not _activity_valid_in(activity, year):
+        errors["activity"] = _("This activity content is not in force in %(year)s.") % {"year": year}
+    unit, province = data.get("implementing_unit"), data.get("province")
+    if unit and province and unit.province_id not in (province.pk, None) and unit.province_id != province.successor_id:
+        errors["implementing_unit"] = _("The implementing unit belongs to another province.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _activity_valid_in(activity: ActivityContent, year: int) -> bool:
+    starts, ends = activity.valid_from.year, activity.valid_to.year if activity.valid_to else 9999
+    return starts <= year <= ends
+
+
+def _refresh_search_text(project: Project) -> None:
+    names = " ".join(b.name + " " + b.tax_code for b in project.beneficiaries.all()) if project.pk else ""
+    project.search_text = fold(f"{project.code} {project.title} {names} {project.province.name} {project.location}")
+
+
+def _next_code(province: Province, year: int) -> str:
+    prefix = f"DA-{province.code:02d}{str(province.code_set)[2:]}-{year}-"
+    taken = Project.objects.filter(code__startswith=prefix).count()
+    while True:
+        taken += 1
+        code = f"{prefix}{taken:03d}"
+        if not Project.objects.filter(code=code).exists():
+            return code
+
+
+@transaction.atomic
+def project_create(*, by: User, data: dict, beneficiaries: list[Beneficiary] | None = None, code: str = "") -> Project:
+    """Draft a project (status proposed) for a province in the author's scope."""
+    if not (rules.is_editor(by) or by.sees_all_provinces):
+        raise PermissionDenied(_("Your role cannot create projects."))
+    data = {key: data.get(key) for key in PROJECT_FIELDS if key in data}
+    _check_in_scope(by, data["province"])
+    validate_project_data(data)
+    if code and Project.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("Another project already has the code %(code)s.") % {"code": code}})
+    project = Project(**data, code=code or _next_code(data["province"], data["plan_year"]), created_by=by)
+    _refresh_search_text(project)
+    _save(project, by=by)
+    if beneficiaries:
+        project.beneficiaries.set(beneficiaries)
+        _refresh_search_text(project)
+        Project.objects.filter(pk=project.pk).update(search_text=project.search_text)
+    return project
+
+
+def _locked(project: Project, expected_version: int | None) -> Project:
+    current = Project.objects.select_for_update().select_related("province").get(pk=project.pk)
+    if expected_version is not None and current.version != expected_version:
+        raise StaleEdit(_diff_against(current, project))
+    return current
+
+
+def _diff_against(current: Project, loaded: Project) -> dict[str, tuple[str, str]]:
+    """What the other person changed: the fields where the stored row differs from what was loaded."""
+    changed = {}
+    for field in PROJECT_FIELDS + ["status"]:
+        mine, theirs = (
+            getattr(loaded, f"{field}_id", getattr(loaded, field)),
+            getattr(current, f"{field}_id", getattr(current, field)),
+        )
+        if mine != theirs:
+            changed[field] = (str(mine), str(theirs))
+    return changed
+
+
+@transaction.atomic
+def project_update(*, project: Project, by: User, data: dict, expected_version: int, reason: str = "") -> Project:
+    """Edit a project. Before approval fields change directly; after approval, changing approved
+    figures or dates needs a reason and becomes an adjustment awaiting approval (status `adjusting`).
+    Refused with StaleEdit when the project changed since `expected_version` was read."""
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers edit projects."))
+    _check_in_scope(by, project.province)
+    current = _locked(project, expected_version)
+    data = {key: value for key, value in data.items() if key in PROJECT_FIELDS}
+    merged = {field: getattr(current, field) for field in PROJECT_FIELDS} | data
+    validate_project_data(merged)
+    data = {key: merged[key] for key in data}
+    if "province" in data and data["province"] != current.province:
+        _check_in_scope(by, data["province"])
+    approved_changes = {
+        field: [str(getattr(current, field)), str(data[field])]
+        for field in rules.APPROVED_FIELDS
+        if field in data and data[field] != getattr(current, field)
+    }
+    if current.status in rules.EDITABLE_STATUSES:
+        direct = data
+    elif current.status in rules.ADJUSTABLE_STATUSES:
+        direct = {
+            key: value
+            for key, value in data.items()
+            if key not in rules.APPROVED_FIELDS and key not in ("province", "fund", "plan_year")
+        }
+        if approved_changes:
+            if not reason.strip():
+                raise ValidationError({"reason": _("Changing an approved project's figures or dates needs a reason.")})
+            _adjustment_request(current, by=by, changes=approved_changes, reason=reason)
+    else:
+        raise ValidationError(
+            _("A project that is %(status)s can no longer be edited.") % {"status": current.get_status_display()}
+        )
+    for key, value in direct.items():
+        setattr(current, key, value)
+    current.version += 1
+    _refresh_search_text(current)
+    _save(current, by=by)
+    return current
+
+
+def _adjustment_request(project: Project, *, by: User, changes: dict, reason: str) -> ProjectAdjustment:
+    if project.adjustments.filter(decision=ProjectAdjustment.Decision.PENDING).exists():
+        raise ValidationError(_("An adjustment of this project is already awaiting approval."))
+    adjustment = ProjectAdjustment.objects.create(project=project, changes=changes, reason=reason, requested_by=by)
+    ProjectTransition.objects.create(
+        project=project, action="adjust", from_status=project.status, to_status=Status.ADJUSTING, reason=reason, by=by
+    )
+    project.status_before_adjustment = project.status
+    project.status = Status.ADJUSTING
+    return adjustment
+
+
+@transaction.atomic
+def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool, reason: str = "") -> Project:
+    """Approve (apply old → new) or reject a pending adjustment; the project returns to its status."""
+    project = _locked(adjustment.project, None)
+    if not rules.is_approver_for(by, project):
+        raise PermissionDenied(_("Your role cannot decide on this project's adjustments."))
+    _check_in_scope(by, project.province)
+    adjustment = ProjectAdjustment.objects.select_for_update().get(pk=adjustment.pk)
+    if adjustment.decision != ProjectAdjustment.Decision.PENDING:
+        raise ValidationError(_("This adjustment has already been decided."))
+    if not approve and not reason.strip():
+        raise ValidationError({"reason": _("Please give the reason for refusing the adjustment.")})
+    if approve:
+        for field, (_old, new) in adjustment.changes.items():
+            value = datetime.date.fromisoformat(new) if field.endswith("_date") else Decimal(new)
+            setattr(project, field, value)
+        validate_project_data({field: getattr(project, field) for field in PROJECT_FIELDS})
+        _check_ceiling(project, project.approved_support)
+    adjustment.decision = ProjectAdjustment.Decision.APPROVED if approve else ProjectAdjustment.Decision.REJECTED
+    adjustment.decided_by, adjustment.decided_at = by, timezone.now()
+    adjustment.save()
+    target = project.status_before_adjustment or Status.IN_PROGRESS
+    ProjectTransition.objects.create(
+        project=project,
+        action="adjustment_approved" if approve else "adjustment_rejected",
+        from_status=project.status,
+        to_status=target,
+        reason=reason,
+        by=by,
+    )
+    project.status, project.status_before_adjustment = target, ""
+    project.version += 1
+    _save(project, by=by)
+    return project
+
+
+@transaction.atomic
+def project_transition(
+    *, project: Project, action: str, by: User, reason: str = "", expected_version: int | None = None
+) -> Project:
+    """Move a project along its life cycle, if the action is allowed from its status for this role."""
+    transition = rules.TRANSITIONS.get(action)
+    if transition is None:
+        raise ValidationError(_("Unknown action."))
+    project = _locked(project, expected_version)
+    _check_in_scope(by, project.province)
+    if project.status not in transition.sources:
+        raise ValidationError(
+            _("A project that is %(status)s cannot be moved with “%(action)s”.")
+            % {"status": project.get_status_display(), "action": transition.label}
+        )
+    if not rules.may(by, transition, project):
+        raise PermissionDenied(_("Your role cannot do “%(action)s” on this project.") % {"action": transition.label})
+    if transition.needs_reason and not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    if action == "approve":
+        project.approved_at = timezone.now()
+        # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
+        today = timezone.localdate()
+        while project.province.valid_to and project.province.valid_to < today and project.province.successor_id:
+            project.province = project.province.successor
+    ProjectTransition.objects.create(
+        project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
+    )
+    project.status = transition.target
+    project.version += 1
+    _save(project, by=by)
+    return project
+
+
+def _sum(project: Project, kind: str) -> Decimal:
+    return project.money_entries.filter(kind=kind).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
+def _check_ceiling(project: Project, ceiling: Decimal) -> None:
+    for kind in (MoneyEntry.Kind.ADVANCE, MoneyEntry.Kind.DISBURSEMENT, MoneyEntry.Kind.SETTLEMENT):
+        if _sum(project, kind) > ceiling:
+            raise ValidationError(_("Recorded money would exceed the approved state support."))
+
+
+@transaction.atomic
+def money_entry_add(
+    *, project: Project, by: User, kind: str, amount, date: datetime.date, note: str = ""
+) -> MoneyEntry:
+    """Record an advance, disbursement or settlement. Each kind's total stays within approved support."""
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers record spending."))
+    project = _locked(project, None)  # serialises concurrent entries on the same project
+    _check_in_scope(by, project.province)
+    if project.status not in rules.MONEY_STATUSES:
+        raise ValidationError(_("Money can be recorded only on an approved project."))
+    if kind not in MoneyEntry.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of money entry.")})
+    amount = _as_money(amount, "amount")
+    if amount == 0:
+        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    total = _sum(project, kind) + amount
+    if total > project.approved_support:
+        raise ValidationError(
+            {
+                "amount": _("This would bring the total to %(total)s, above the approved support of %(support)s.")
+                % {"total": numbers.format_vnd(total), "support": numbers.format_vnd(project.approved_support)}
+            }
+        )
+    if kind == MoneyEntry.Kind.SETTLEMENT and total > _sum(project, MoneyEntry.Kind.DISBURSEMENT):
+        raise ValidationError({"amount": _("The settlement cannot exceed what has been disbursed.")})
+    entry = MoneyEntry(project=project, kind=kind, amount=amount, date=date, note=note, created_by=by)
+    _save(entry, by=by)
+    return entry
+
+
+@transaction.atomic
+def progress_save(
+    *,
+    project: Project,
+    period,
+    by: User,
+    completion_percent,
+    narrative: str = "",
+    difficulties: str = "",
+    expected_version: int | None = None,
+) -> ProgressUpdate:
+    """Create or update the period's progress row. expected_version: the row's version when loaded
+    (None for a new row); a mismatch raises StaleEdit so nobody overwrites someone else's entry."""
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers enter progress."))
+    _check_in_scope(by, project.province)
+    try:
+        percent = int(completion_percent)
+    except (TypeError, ValueError):
+        raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")}) from None
+    if not 0 <= percent <= 100:
+        raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")})
+    if timezone.localdate() > period.entry_closes_on:
+        raise ValidationError(
+            _("Data entry for %(period)s closed on %(date)s.")
+            % {"period": period.label, "date": period.entry_closes_on.strftime("%d/%m/%Y")}
+        )
+    row = ProgressUpdate.objects.select_for_update().filter(project=project, period=period).first()
+    if row is None:
+        if expected_version not in (None, 0):
+            raise StaleEdit({})
+        row = ProgressUpdate(project=project, period=period, updated_by=by, completion_percent=percent)
+    elif expected_version is not None and row.version != expected_version:
+        raise StaleEdit(
+            {
+                "completion_percent": (str(completion_percent), str(row.completion_percent)),
+                "narrative": (narrative, row.narrative),
+            }
+        )
+    else:
+        row.version += 1
+    row.completion_percent, row.narrative, row.difficulties, row.updated_by = percent, narrative, difficulties, by
+    _save(row, by=by)
+    return row
+
+
+# What an attachment may be, told by its first bytes, not by its name.
+SIGNATURES = [
+    (b"%PDF-", "application/pdf", ".pdf"),
+    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
+]
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+
+
+def sniff(head: bytes, file) -> tuple[str, str] | None:
+    """(content type, extension) from the content, or None when it is not an accepted kind."""
+    for magic, content_type, extension in SIGNATURES:
+        if head.startswith(magic):
+            return content_type, extension
+    if head.startswith(b"PK\x03\x04"):
+        import zipfile
+
+        try:
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
+        except zipfile.BadZipFile:
+            return None
+    return None
+
+
+@transaction.atomic
+def attachment_add(
+    *, project: Project, by: User, uploaded_file, kind: str, progress_update: ProgressUpdate | None = None
+) -> Attachment:
+    """Store a PDF, JPEG, PNG or XLSX file checked by its content and size."""
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers upload files."))
+    _check_in_scope(by, project.province)
+    if kind not in Attachment.Kind.values:
+        raise ValidationError({"kind": _("Unknown kind of document.")})
+    if uploaded_file.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_ATTACHMENT_BYTES // (1024 * 1024)}}
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError({"file": _("The file is empty.")})
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    found = sniff(head, uploaded_file)
+    if found is None:
+        raise ValidationError(
+            {"file": _("Only PDF, JPEG, PNG and Excel (.xlsx) files are accepted; this file is none of them.")}
+        )
+    content_type, extension = found
+    digest = hashlib.sha256()
+    uploaded_file.seek(0)
+    for chunk in uploaded_file.chunks():
+        digest.update(chunk)
+    uploaded_file.seek(0)
+    attachment = Attachment(
+        project=project,
+        progress_update=progress_update,
+        kind=kind,
+        original_name=uploaded_file.name[:255],
+        content_type=content_type,
+        extension=extension,
+        size=uploaded_file.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=by,
+    )
+    attachment.file.save(uploaded_file.name, uploaded_file, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def beneficiary_match_or_create(
+    *, name: str, kind: str, tax_code: str = "", commune=None, address: str = ""
+) -> Beneficiary:
+    """One record per establishment: matched by tax code when it has one, else by folded name and commune."""
+    tax_code = (tax_code or "").strip().replace(" ", "")
+    if tax_code:
+        beneficiary, _created = Beneficiary.objects.get_or_create(
+            tax_code=tax_code, defaults={"name": name, "kind": kind, "commune": commune, "address": address}
+        )
+        return beneficiary
+    for candidate in Beneficiary.objects.filter(tax_code="", commune=commune, kind=kind):
+        if fold(candidate.name) == fold(name):
+            return candidate
+    return Beneficiary.objects.create(name=name, kind=kind, commune=commune, address=address)
+
+
+@transaction.atomic
+def programmes_load() -> int:
+    """The extension programmes as reference data (idempotent)."""
+    rows = [
+        ("2021-2025", "Chương trình khuyến công quốc gia giai đoạn 2021–2025", "1881/QĐ-TTg", 2021, 2025),
+        ("2026-2030", "Chương trình khuyến công quốc gia giai đoạn 2026–2030", "2646/QĐ-BCT (23/9/2025)", 2026, 2030),
+    ]
+    for code, name, decision, start, end in rows:
+        Programme.objects.update_or_create(
+            code=code, defaults={"name": name, "decision": decision, "start_year": start, "end_year": end}
+        )
+    return Programme.objects.count()
