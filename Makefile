@@ -21,7 +21,7 @@ $(VENV)/.dev-deps: requirements.txt requirements-dev.txt | $(PY)
 setup: $(VENV)/.run-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_reference
-	$(PY) manage.py create_demo_accounts
+	$(PY) manage.py seed_demo --scale 1 --seed 1
 
 # Serves the portal; without REDIS_URL a Celery worker with embedded beat runs beside it on the
 # filesystem broker under var/celery, and stops with it.
