@@ -76,14 +76,19 @@ def _today_province(province: Province) -> Province:
     return province
 
 
-def hosting_history(*, region_code: str = province_selectors.SOUTHERN_REGION) -> list[HostingRow]:
-    """Who hosted when, rolled up to today's provinces: Hậu Giang's 2023 counts for today's Cần Thơ."""
+def hosting_history(
+    *, region_code: str = province_selectors.SOUTHERN_REGION, conferences: list[Conference] | None = None
+) -> list[HostingRow]:
+    """Who hosted when, rolled up to today's provinces: Hậu Giang's 2023 counts for today's Cần Thơ.
+
+    Pass the already-read `conference_list` to save reading it twice.
+    """
     today = timezone.localdate()
     rows = {
         p.pk: HostingRow(province=p)
         for p in province_selectors.provinces_in_region_on(day=today, region_code=region_code)
     }
-    for conference in conference_list(region_code=region_code):
+    for conference in conferences if conferences is not None else conference_list(region_code=region_code):
         now = _today_province(conference.host_province)
         rows.setdefault(now.pk, HostingRow(province=now)).years.append((conference.year, conference.host_province))
     return sorted(rows.values(), key=lambda r: (-(r.last_year or 0), r.province.name))

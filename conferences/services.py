@@ -114,6 +114,16 @@ def conference_close(
     return conference
 
 
+@transaction.atomic
+def registration_deadline_set(*, conference: Conference, deadline: datetime.datetime | None, by: User) -> Conference:
+    """Ministry staff set (or clear) the delegate registration deadline."""
+    if not by.sees_all_provinces:
+        raise PermissionDenied(_("Only ministry staff set the registration deadline."))
+    conference.registration_deadline = deadline
+    _save(conference, by=by)
+    return conference
+
+
 # Delegates -----------------------------------------------------------------------------------------------
 
 

@@ -11,5 +11,6 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("provinces/", include("provinces.urls")),
+    path("conferences/", include("conferences.urls")),
     path("admin/", admin.site.urls),
 ]
