@@ -1,0 +1,556 @@
+"""The figures ministry staff quote: planned, disbursed and execution rate per province, fund and period.
+
+Pure reads (no writes, not even a ReportingPeriod row): the dashboards and the periodic reports use
+exactly these functions. Every sum happens in the database, grouped by province, year and fund, so the
+number of queries does not depend on how many projects or provinces there are; Python only merges the
+few grouped rows into display rows (the 20 former provinces into the 9 of today when rolled up).
+
+Definitions (domain README):
+- planned: the Plan rows of the year (per province and fund);
+- disbursed: DISBURSEMENT money entries of that year's projects dated within the data window, from the
+  window start of the year's first period (15/12 of the previous year) to the period's cut-off;
+- execution rate: disbursed ÷ planned × 100, None (shown "—") when nothing was planned;
+- same period last year: the same kind and number of period, one year earlier, same definitions;
+- behind schedule: still running (approved, in progress, adjusting) past the end date, as of today.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from khuyencong import numbers
+from projects import selectors as project_selectors
+from projects.models import ACTIVE_STATUSES, Fund, MoneyEntry, NationalPlanRegistration, Plan, ProgressUpdate, Project
+from projects.models import Status as ProjectStatus
+from provinces import selectors as province_selectors
+from provinces.models import Province, RegionMembership, User
+from reports import periods
+from reports.models import PeriodKind, ReportingPeriod
+
+FIRST_YEAR = 2021  # the 2021-2025 programme: the start of the "over the years" series
+FUNDS = (Fund.NATIONAL, Fund.LOCAL)
+ZERO = Decimal(0)
+# Projects whose support counts as allocated: approved and not cancelled or rejected.
+ALLOCATED = [
+    ProjectStatus.APPROVED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.ADJUSTING,
+    ProjectStatus.ACCEPTED,
+    ProjectStatus.CLOSED,
+    ProjectStatus.SETTLED,
+    ProjectStatus.DONE,
+]
+BEHIND_POINTS = Decimal(30)  # "disbursement far behind": this many points below the share of time elapsed
+
+
+@dataclass
+class Figures:
+    planned: Decimal = ZERO
+    disbursed: Decimal = ZERO
+
+    @property
+    def rate(self) -> Decimal | None:
+        return numbers.rate(self.disbursed, self.planned)
+
+    def __add__(self, other: "Figures") -> "Figures":
+        return Figures(self.planned + other.planned, self.disbursed + other.disbursed)
+
+
+@dataclass
+class FundCell:
+    """One fund's figures in a row: this period, the same period last year, and the change in points."""
+
+    fund: str  # "national", "local" or "total"
+    now: Figures
+    last: Figures
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.now.rate is None or self.last.rate is None:
+            return None
+        return self.now.rate - self.last.rate
+
+
+@dataclass
+class Row:
+    """A province (or the region's total) on the dashboard."""
+
+    province: Province | None
+    name: str
+    merged: list[str] = field(default_factory=list)  # former provinces rolled into this row
+    now: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
+    last: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
+    statuses: dict[str, int] = field(default_factory=dict)
+    late: int = 0
+    registration: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def cells(self) -> list[FundCell]:
+        now_total = reduce(Figures.__add__, self.now.values(), Figures())
+        last_total = reduce(Figures.__add__, self.last.values(), Figures())
+        cells = [FundCell(f, self.now[f], self.last[f]) for f in FUNDS]
+        return [*cells, FundCell("total", now_total, last_total)]
+
+    @property
+    def total(self) -> FundCell:
+        return self.cells[-1]
+
+    @property
+    def projects(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def registration_status(self) -> str | None:
+        """The row's registration for next year: one status, or None when there is no record."""
+        if not self.registration:
+            return None
+        if len(self.registration) == 1:
+            return next(iter(self.registration))
+        return "mixed"
+
+    def absorb(self, other: "Row") -> None:
+        for fund in FUNDS:
+            self.now[fund] += other.now[fund]
+            self.last[fund] += other.last[fund]
+        for status, n in other.statuses.items():
+            self.statuses[status] = self.statuses.get(status, 0) + n
+        self.late += other.late
+        for status, n in other.registration.items():
+            self.registration[status] = self.registration.get(status, 0) + n
+
+
+@dataclass
+class ActivityRow:
+    activity_id: int
+    code: str
+    name: str
+    heading: int
+    projects: int
+    figures: Figures  # planned here is the approved support of the year's projects (plans are not split)
+
+
+@dataclass
+class YearSeries:
+    """A year's plan and the disbursement cumulated to each quarter's cut-off (None: cut-off not reached)."""
+
+    year: int
+    planned: Decimal
+    quarters: list[Decimal | None]
+
+
+@dataclass
+class PeriodInfo:
+    kind: str
+    year: int
+    number: int
+    starts_on: datetime.date
+    ends_on: datetime.date
+    label: str
+
+
+@dataclass
+class Registration:
+    plan_year: int
+    on_time: int
+    late: int
+    missing: int
+    provinces: int  # provinces in the region on the deadline
+    deadline: datetime.date | None
+
+
+@dataclass
+class Dashboard:
+    """Everything a dashboard or a report shows for one period."""
+
+    period: PeriodInfo
+    last_period: PeriodInfo
+    rollup: bool
+    rows: list[Row]
+    total: Row
+    by_activity: list[ActivityRow]
+    series: list[YearSeries]
+    registration: Registration
+    statuses: list[tuple[str, str]]  # (value, label) of the statuses shown as columns
+    attention: dict[str, list[Project]] = field(default_factory=dict)
+
+    @property
+    def headline_rate(self) -> str:
+        """ "9 tháng đầu năm 2022 thực hiện đạt 37,6% kế hoạch" """
+        rate = self.total.total.now.rate
+        if rate is None:
+            return _("%(period)s: nothing was planned") % {"period": self.period.label}
+        return _("%(period)s: execution reached %(rate)s of plan") % {
+            "period": self.period.label,
+            "rate": numbers.format_percent(rate),
+        }
+
+    @property
+    def headline_registration(self) -> str:
+        """ "04/20 tỉnh đã đăng ký kế hoạch khuyến công quốc gia năm 2023" """
+        r = self.registration
+        return _("%(done)s/%(total)s provinces registered for the %(year)s national extension plan") % {
+            "done": f"{r.on_time:02d}",
+            "total": f"{r.provinces:02d}",
+            "year": r.plan_year,
+        }
+
+
+# ---- periods ------------------------------------------------------------------------------------------
+
+
+def period_info(*, kind: str, year: int, number: int = 1, known: dict | None = None) -> PeriodInfo:
+    """The period's window: the stored ReportingPeriod's dates when it exists, else the cut-off rules."""
+    stored = (known or {}).get((kind, year, number))
+    if stored is not None:
+        starts_on, ends_on = stored.starts_on, stored.ends_on
+    else:
+        starts_on, ends_on = periods.window(kind, year, number)
+    label = ReportingPeriod(kind=kind, year=year, number=number).label
+    return PeriodInfo(kind, year, number, starts_on, ends_on, label)
+
+
+def default_period(today: datetime.date | None = None) -> tuple[int, str, int]:
+    """The latest period (counted from the start of the year) whose cut-off has passed."""
+    today = today or timezone.localdate()
+    for kind, number in ((PeriodKind.YEAR, 1), (PeriodKind.NINE_MONTHS, 1), (PeriodKind.HALF_YEAR, 1)):
+        if periods.window(kind, today.year, number)[1] < today:
+            return today.year, kind, number
+    if periods.window(PeriodKind.QUARTER, today.year, 1)[1] < today:
+        return today.year, PeriodKind.QUARTER, 1
+    return today.year - 1, PeriodKind.YEAR, 1
+
+
+def _stored_periods(years: range) -> dict:
+    rows = ReportingPeriod.objects.filter(year__in=list(years))
+    return {(p.kind, p.year, p.number): p for p in rows}
+
+
+# ---- the core ------------------------------------------------------------------------------------------
+
+
+def _window_q(period: PeriodInfo, prefix: str = "") -> Q:
+    return Q(**{f"{prefix}date__gte": period.starts_on, f"{prefix}date__lte": period.ends_on})
+
+
+def _build(
+    *,
+    ids: set[int],
+    row_provinces: list[Province],
+    key_of: dict[int, int],
+    merged: dict[int, list[str]],
+    year: int,
+    kind: str,
+    number: int,
+    rollup: bool,
+    today: datetime.date,
+) -> Dashboard:
+    years = range(min(FIRST_YEAR, year - 1), year + 1)
+    known = _stored_periods(years)
+    period = period_info(kind=kind, year=year, number=number, known=known)
+    last_period = period_info(kind=kind, year=year - 1, number=number, known=known)
+    quarters = {
+        (y, n): period_info(kind=PeriodKind.QUARTER, year=y, number=n, known=known) for y in years for n in (1, 2, 3, 4)
+    }
+    year_start = {y: quarters[(y, 1)].starts_on for y in years}
+
+    rows = {p.pk: Row(province=p, name=p.name, merged=merged.get(p.pk, [])) for p in row_provinces}
+
+    def row_for(province_id: int) -> Row | None:
+        key = key_of.get(province_id)
+        return rows.get(key) if key is not None else None
+
+    # 1. Plans of every year of the series, per province and fund.
+    plans = (
+        Plan.objects.filter(province_id__in=ids, year__in=list(years))
+        .values("province_id", "year", "fund")
+        .annotate(total=Sum("planned_amount"))
+        .order_by()
+    )
+    planned_by_year: dict[int, Decimal] = defaultdict(Decimal)
+    for plan in plans:
+        planned_by_year[plan["year"]] += plan["total"]
+        row = row_for(plan["province_id"])
+        if row is not None and plan["year"] in (year, year - 1):
+            side = row.now if plan["year"] == year else row.last
+            side[plan["fund"]].planned += plan["total"]
+
+    # 2. Disbursements: this period, last year's period, and each quarter's cut-off of every year.
+    in_period = Q(project__plan_year=year, date__gte=year_start[year], date__lte=period.ends_on) | Q(
+        project__plan_year=year - 1, date__gte=year_start[year - 1], date__lte=last_period.ends_on
+    )
+    quarter_sums = {
+        f"q{n}": Sum(
+            "amount",
+            filter=reduce(
+                or_,
+                [Q(project__plan_year=y, date__gte=year_start[y], date__lte=quarters[(y, n)].ends_on) for y in years],
+            ),
+        )
+        for n in (1, 2, 3, 4)
+    }
+    money = (
+        MoneyEntry.objects.filter(
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            project__province_id__in=ids,
+            project__plan_year__in=list(years),
+            date__gte=year_start[years[0]],
+        )
+        .values("project__province_id", "project__plan_year", "project__fund")
+        .annotate(period=Sum("amount", filter=in_period), **quarter_sums)
+        .order_by()
+    )
+    cumulative: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for entry in money:
+        plan_year = entry["project__plan_year"]
+        for n in (1, 2, 3, 4):
+            cumulative[(plan_year, n)] += entry[f"q{n}"] or ZERO
+        row = row_for(entry["project__province_id"])
+        if row is not None and plan_year in (year, year - 1):
+            side = row.now if plan_year == year else row.last
+            side[entry["project__fund"]].disbursed += entry["period"] or ZERO
+    series = [
+        YearSeries(
+            y,
+            planned_by_year.get(y, ZERO),
+            [cumulative.get((y, n), ZERO) if quarters[(y, n)].ends_on <= today else None for n in (1, 2, 3, 4)],
+        )
+        for y in years
+        if y >= FIRST_YEAR
+    ]
+
+    # 3. Projects of the year by status, and how many are behind schedule.
+    counts = (
+        Project.objects.filter(province_id__in=ids, plan_year=year)
+        .values("province_id", "status")
+        .annotate(n=Count("id"), late=Count("id", filter=project_selectors.late_filter(today)))
+        .order_by()
+    )
+    seen_statuses = set()
+    for count in counts:
+        row = row_for(count["province_id"])
+        if row is not None:
+            row.statuses[count["status"]] = row.statuses.get(count["status"], 0) + count["n"]
+            row.late += count["late"]
+            seen_statuses.add(count["status"])
+
+    # 4. Registration for next year's national plan.
+    registrations = (
+        NationalPlanRegistration.objects.filter(province_id__in=ids, plan_year=year + 1)
+        .values("province_id", "status", "deadline")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    tally = dict.fromkeys(NationalPlanRegistration.Status.values, 0)
+    deadline = None
+    for registration in registrations:
+        tally[registration["status"]] += registration["n"]
+        deadline = max(deadline or registration["deadline"], registration["deadline"])
+        row = row_for(registration["province_id"])
+        if row is not None:
+            row.registration[registration["status"]] = row.registration.get(registration["status"], 0) + 1
+
+    # 5. The year's projects by activity content: approved support and disbursed in the period.
+    support = (
+        Project.objects.filter(province_id__in=ids, plan_year=year, status__in=ALLOCATED)
+        .values("activity_id", "activity__code", "activity__name_vi", "activity__name_en", "activity__heading")
+        .annotate(n=Count("id"), support=Sum("approved_support"))
+        .order_by("activity__heading", "activity__code")
+    )
+    paid = dict(
+        MoneyEntry.objects.filter(
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            project__province_id__in=ids,
+            project__plan_year=year,
+            date__gte=year_start[year],
+            date__lte=period.ends_on,
+        )
+        .values("project__activity_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+        .values_list("project__activity_id", "total")
+    )
+    english = (translation.get_language() or "vi").startswith("en")
+    by_activity = [
+        ActivityRow(
+            a["activity_id"],
+            a["activity__code"],
+            a["activity__name_en"] if english else a["activity__name_vi"],
+            a["activity__heading"],
+            a["n"],
+            Figures(a["support"] or ZERO, paid.get(a["activity_id"], ZERO)),
+        )
+        for a in support
+    ]
+
+    total = Row(province=None, name=_("Region total"))
+    for row in rows.values():
+        total.absorb(row)
+    region_on_deadline = _region_count(deadline or datetime.date(year, 9, 30), ids)
+    registration = Registration(
+        plan_year=year + 1,
+        on_time=tally[NationalPlanRegistration.Status.REGISTERED],
+        late=tally[NationalPlanRegistration.Status.LATE],
+        missing=max(
+            0,
+            region_on_deadline
+            - tally[NationalPlanRegistration.Status.REGISTERED]
+            - tally[NationalPlanRegistration.Status.LATE],
+        ),
+        provinces=region_on_deadline,
+        deadline=deadline,
+    )
+    statuses = [(s.value, s.label) for s in ProjectStatus if s.value in seen_statuses]
+    return Dashboard(
+        period=period,
+        last_period=last_period,
+        rollup=rollup,
+        rows=list(rows.values()),
+        total=total,
+        by_activity=by_activity,
+        series=series,
+        registration=registration,
+        statuses=statuses,
+    )
+
+
+def _region_count(day: datetime.date, ids: set[int]) -> int:
+    return province_selectors.provinces_in_region_on(day=day).filter(pk__in=ids).count()
+
+
+def _memberships() -> list[RegionMembership]:
+    return list(
+        RegionMembership.objects.filter(region__code=province_selectors.SOUTHERN_REGION).select_related(
+            "province", "province__successor"
+        )
+    )
+
+
+def _overlaps(m: RegionMembership, first: datetime.date, last: datetime.date) -> bool:
+    return m.valid_from <= last and (m.valid_to is None or m.valid_to >= first)
+
+
+def _successor_in(province: Province, by_pk: dict[int, Province], keys: set[int]) -> int | None:
+    """The province itself if it is a row, else its nearest successor that is."""
+    current, hops = province, 0
+    while current is not None and hops < 5:
+        if current.pk in keys:
+            return current.pk
+        current = by_pk.get(current.successor_id) if current.successor_id else None
+        hops += 1
+    return None
+
+
+def regional_figures(
+    *, year: int, kind: str, number: int = 1, rollup: bool, user: User, today: datetime.date | None = None
+) -> Dashboard:
+    """The region's dashboard for a period; rollup=True adds the 20 former provinces into today's 9.
+
+    Rows are limited to the provinces in the user's scope (every province for ministry staff).
+    """
+    today = today or timezone.localdate()
+    memberships = _memberships()
+    scope = province_selectors.province_ids_in_scope(user=user)
+    by_pk = {m.province.pk: m.province for m in memberships}
+    ids = set(by_pk) if scope is None else set(by_pk) & scope
+    if rollup:
+        first = last = today
+    else:  # the provinces of the region during the year's data window
+        first, last = periods.window(PeriodKind.YEAR, year, 1)
+    row_provinces = sorted(
+        {m.province for m in memberships if m.province.pk in ids and _overlaps(m, first, last)},
+        key=lambda p: (p.code_set, p.name),
+    )
+    keys = {p.pk for p in row_provinces}
+    key_of = {pk: _successor_in(p, by_pk, keys) for pk, p in by_pk.items() if pk in ids}
+    merged: dict[int, list[str]] = defaultdict(list)
+    if rollup:
+        for pk, key in key_of.items():
+            if key is not None and key != pk:
+                merged[key].append(by_pk[pk].name)
+    return _build(
+        ids=ids,
+        row_provinces=row_provinces,
+        key_of=key_of,
+        merged={k: sorted(v) for k, v in merged.items()},
+        year=year,
+        kind=kind,
+        number=number,
+        rollup=rollup,
+        today=today,
+    )
+
+
+def province_figures(
+    *, province: Province, year: int, kind: str, number: int = 1, user: User, today: datetime.date | None = None
+) -> Dashboard:
+    """One province's dashboard: a row per province its history is recorded under (itself and the former
+    provinces merged into it), their total, and the projects that need attention. The caller checks scope.
+    """
+    today = today or timezone.localdate()
+    family = {province.pk: province}
+    frontier = [province.pk]
+    while frontier:
+        found = list(Province.objects.filter(successor_id__in=frontier))
+        frontier = [p.pk for p in found if p.pk not in family]
+        family.update({p.pk: p for p in found})
+    ids = set(family)
+    row_provinces = sorted(family.values(), key=lambda p: (p.code_set, p.name))
+    dashboard = _build(
+        ids=ids,
+        row_provinces=row_provinces,
+        key_of={pk: pk for pk in ids},
+        merged={},
+        year=year,
+        kind=kind,
+        number=number,
+        rollup=False,
+        today=today,
+    )
+    dashboard.total.name = _("Total, %(province)s") % {"province": province.name}
+    dashboard.rows = [
+        r for r in dashboard.rows if r.province == province or r.projects or r.total.now.planned or r.total.last.planned
+    ]
+    dashboard.attention = attention(ids=ids, period=dashboard.period, today=today)
+    return dashboard
+
+
+def attention(*, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50) -> dict[str, list[Project]]:
+    """Projects that need attention: overdue, no progress for the period's last quarter, money far behind time.
+
+    Three queries whatever the number of projects; lists are capped at `limit`.
+    """
+    base = Project.objects.filter(province_id__in=ids).select_related("province", "activity")
+    overdue = list(base.filter(project_selectors.late_filter(today)).order_by("end_date", "code")[:limit])
+    number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(period.kind, period.number)
+    quarter = ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year=period.year, number=number)
+    has_progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__in=quarter)
+    silent = list(
+        base.filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on)
+        .exclude(Exists(has_progress))
+        .order_by("end_date", "code")[:limit]
+    )
+    running = (
+        project_selectors.with_money(
+            base.filter(status__in=ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
+        )
+        .filter(approved_support__gt=0)
+        .order_by("end_date", "code")
+    )
+    behind = []
+    for project in running:  # one province's running projects: a few dozen rows at most
+        span = max(1, (project.end_date - project.start_date).days)
+        elapsed = min(Decimal(100), Decimal(100 * (period.ends_on - project.start_date).days) / span)
+        share = Decimal(100) * project.disbursed / project.approved_support
+        if elapsed - share > BEHIND_POINTS:
+            project.elapsed_share, project.disbursed_share = elapsed, share
+            behind.append(project)
+            if len(behind) >= limit:
+                break
+    return {"overdue": overdue, "silent": silent, "behind": behind}

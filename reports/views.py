@@ -1,0 +1,174 @@
+"""Dashboards: thin views over reports.figures (the same figures the periodic reports will print)."""
+
+import datetime
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from provinces import selectors as province_selectors
+from reports import charts, figures
+from reports.models import PeriodKind
+
+PERIODS = {
+    "q1": (PeriodKind.QUARTER, 1),
+    "q2": (PeriodKind.QUARTER, 2),
+    "q3": (PeriodKind.QUARTER, 3),
+    "q4": (PeriodKind.QUARTER, 4),
+    "half": (PeriodKind.HALF_YEAR, 1),
+    "nine": (PeriodKind.NINE_MONTHS, 1),
+    "year": (PeriodKind.YEAR, 1),
+}
+
+
+def _period_labels() -> list[tuple[str, str]]:
+    return [
+        ("q1", _("Quarter 1")),
+        ("q2", _("Quarter 2")),
+        ("q3", _("Quarter 3")),
+        ("q4", _("Quarter 4")),
+        ("half", _("First 6 months")),
+        ("nine", _("First 9 months")),
+        ("year", pgettext("period", "Whole year")),
+    ]
+
+
+def _choice(request, today: datetime.date) -> dict:
+    """The period asked for in the query string, or the latest one whose cut-off has passed."""
+    year, kind, number = figures.default_period(today)
+    code = next(c for c, v in PERIODS.items() if v == (kind, number))
+    try:
+        asked = int(request.GET.get("year", year))
+        if figures.FIRST_YEAR <= asked <= today.year:
+            year = asked
+    except ValueError:
+        pass
+    if request.GET.get("period") in PERIODS:
+        code = request.GET["period"]
+    kind, number = PERIODS[code]
+    view = request.GET.get("view")
+    rollup = view == "today" if view in ("today", "asis") else year >= 2025
+    return {"year": year, "kind": kind, "number": number, "code": code, "rollup": rollup}
+
+
+def _list_url() -> str | None:
+    try:
+        return reverse("projects:list")
+    except NoReverseMatch:  # the project list is another app: without it, figures are shown unlinked
+        return None
+
+
+def _href(base: str | None, **params) -> str | None:
+    if not base:
+        return None
+    return f"{base}?{urlencode({k: v for k, v in params.items() if v not in (None, '', 'total')})}"
+
+
+def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetime.date) -> dict:
+    base = _list_url()
+    year = dashboard.period.year
+    bars = [
+        charts.Bar(row.name, row.total.now.rate, _href(base, province=row.province.pk, year=year))
+        for row in dashboard.rows
+    ]
+    what = _("Execution rate by province, %(period)s") % {"period": dashboard.period.label}
+    rate_chart = charts.rate_bars(
+        bars,
+        title=what,
+        desc=_("Disbursed as a share of plan for each province; the dashed line marks 100%. Values are in the table."),
+    )
+    series_chart = charts.plan_vs_paid(
+        dashboard.series,
+        title=_("Plan and disbursement by quarter, %(first)s–%(last)s")
+        % {"first": dashboard.series[0].year if dashboard.series else year, "last": year},
+        desc=_("For each year, the plan and the amount disbursed by each quarter's cut-off, in billion đồng."),
+    )
+    activity_chart = charts.activity_bars(
+        dashboard.by_activity,
+        title=_("Approved support and disbursement by activity, %(period)s") % {"period": dashboard.period.label},
+        desc=_("For each activity content, the support approved for the year's projects and the amount disbursed."),
+    )
+    return {
+        "d": dashboard,
+        "choice": choice,
+        "years": list(range(today.year, figures.FIRST_YEAR - 1, -1)),
+        "period_labels": _period_labels(),
+        "list_url": base,
+        "rate_chart": rate_chart,
+        "series_chart": series_chart,
+        "activity_chart": activity_chart,
+        "funds": [("national", _("National fund")), ("local", _("Local fund")), ("total", _("Total"))],
+    }
+
+
+@login_required
+def regional_dashboard(request):
+    """The ministry's regional dashboard; provincial users are sent to their own province's dashboard."""
+    user = request.user
+    if not user.sees_all_provinces:
+        province = province_selectors.user_province(user=user)
+        if province is None:
+            raise PermissionDenied
+        url = reverse("reports:province_dashboard", args=[province.pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    today = timezone.localdate()
+    choice = _choice(request, today)
+    dashboard = figures.regional_figures(
+        year=choice["year"],
+        kind=choice["kind"],
+        number=choice["number"],
+        rollup=choice["rollup"],
+        user=user,
+        today=today,
+    )
+    context = _context(request, dashboard, choice, today)
+    base = context["list_url"]
+    tiles = [
+        charts.Tile(
+            row.province.code,
+            row.province.code_set,
+            row.province.name,
+            row.total.now.rate,
+            _href(base, province=row.province.pk, year=dashboard.period.year),
+        )
+        for row in dashboard.rows
+    ]
+    context["tile_map"] = charts.tile_map(
+        tiles,
+        title=_("Map of execution rates, %(period)s") % {"period": dashboard.period.label},
+        desc=_("Each province at its approximate place, coloured by execution-rate band, with its rate written."),
+    )
+    return render(request, "reports/regional_dashboard.html", context)
+
+
+@login_required
+def province_dashboard(request, pk: int):
+    """One province's dashboard; officers reach only their own province (and the ones merged into it)."""
+    province = province_selectors.provinces_in_scope_for(user=request.user).filter(pk=pk).first()
+    if province is None:
+        raise Http404
+    today = timezone.localdate()
+    choice = _choice(request, today)
+    choice["rollup"] = False
+    dashboard = figures.province_figures(
+        province=province,
+        year=choice["year"],
+        kind=choice["kind"],
+        number=choice["number"],
+        user=request.user,
+        today=today,
+    )
+    context = _context(request, dashboard, choice, today)
+    context["province"] = province
+    context["attention"] = [
+        ("overdue", _("Overdue: past their end date and still running"), dashboard.attention["overdue"]),
+        ("silent", _("No progress entered for this period"), dashboard.attention["silent"]),
+        ("behind", _("Disbursement far behind the time elapsed"), dashboard.attention["behind"]),
+    ]
+    return render(request, "reports/province_dashboard.html", context)
