@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "simple_history",
     "khuyencong",
     "provinces",
@@ -97,6 +99,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "provinces.User"
+AUTHENTICATION_BACKENDS = ["provinces.auth.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -190,11 +193,48 @@ CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict = {}
 
+# The REST API (khuyencong/api.py): bearer tokens for systems, the session for the browser; JSON only.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "khuyencong.api_base.BearerTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["khuyencong.api_base.ApiAccess"],
+    "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_PAGINATION_CLASS": "khuyencong.api_base.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["khuyencong.api_base.ApiAnonThrottle", "khuyencong.api_base.ApiUserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "api_anon": os.environ.get("KC_API_THROTTLE_ANON", "60/minute"),
+        "api_user": os.environ.get("KC_API_THROTTLE_USER", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "khuyencong.api.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "khuyencong.api.ApiAutoSchema",
     "COERCE_DECIMAL_TO_STRING": True,
+    "DATETIME_FORMAT": "iso-8601",
+    "DATE_FORMAT": "iso-8601",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Khuyến công portal API",
+    "DESCRIPTION": "Industrial extension (khuyến công), southern region: reference data, plans and projects. "
+    "Money is whole VND as strings of digits; dates are ISO 8601; every error has the `Error` shape.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from static files: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags from the resource: projects, provinces, …
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.Status",
+        "FundEnum": "projects.models.Fund",
+        "ProvinceKindEnum": "provinces.models.Province.Kind",
+        "UnitKindEnum": "provinces.models.Unit.Kind",
+        "MoneyEntryKindEnum": "projects.models.MoneyEntry.Kind",
+        "BeneficiaryKindEnum": "projects.models.Beneficiary.Kind",
+        "PeriodKindEnum": "reports.models.PeriodKind",
+    },
 }
 
 PORTAL_NAME = _("Industrial extension portal, southern region")

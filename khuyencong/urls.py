@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("provinces/", include("provinces.urls")),
+    path("projects/", include("projects.urls")),
     path("dashboards/", include("reports.urls")),
     path("conferences/", include("conferences.urls")),
     path("admin/", admin.site.urls),

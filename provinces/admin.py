@@ -2,7 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from provinces.models import ActivityContent, Commune, Province, Region, RegionMembership, Unit, UnitName, User
+from provinces import api_tokens
+from provinces.models import (
+    ActivityContent,
+    ApiToken,
+    Commune,
+    Province,
+    Region,
+    RegionMembership,
+    Unit,
+    UnitName,
+    User,
+)
 
 
 class RegionMembershipInline(admin.TabularInline):
@@ -74,3 +85,25 @@ class UserAdmin(BaseUserAdmin):
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
     autocomplete_fields = ["unit"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens are issued on /api/tokens/ or with `manage.py issue_api_token`; here they are watched and revoked."""
+
+    list_display = ["name", "user", "prefix", "can_write", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    list_filter = ["can_write", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "prefix", "user__username"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "name", "prefix", "can_write", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    exclude = ["token_hash"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description=_("Revoke the selected tokens"))
+    def revoke(self, request, queryset):
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_tokens.api_token_revoke(token=token, by=request.user)
+        self.message_user(request, _("Tokens revoked."))

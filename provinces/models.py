@@ -232,3 +232,32 @@ class User(AbstractUser):
     @property
     def sees_all_provinces(self) -> bool:
         return self.role in {self.Role.MINISTRY, self.Role.ADMINISTRATOR} or self.is_superuser
+
+
+class ApiToken(models.Model):
+    """A bearer token for the REST API, issued to a user (a person or a system account).
+
+    Only a SHA-256 hash of the secret is stored; `prefix` finds the row. A token never grants more than
+    its user has: it is read-only unless `can_write`, and it stops working when expired or revoked.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100, help_text=_("What the token is for, e.g. the system using it."))
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True)
+    token_hash = models.CharField(max_length=64)
+    can_write = models.BooleanField(_("may write"), default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_active_at(self, moment: datetime.datetime) -> bool:
+        return self.revoked_at is None and self.expires_at > moment

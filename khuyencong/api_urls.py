@@ -1,0 +1,31 @@
+"""/api/: v1 endpoints, the OpenAPI schema, the interactive documentation and the token page."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from khuyencong import api, api_views
+from projects import api as projects_api
+from provinces import api as provinces_api
+
+router = SimpleRouter()
+router.register("provinces", provinces_api.ProvinceViewSet, basename="province")
+router.register("communes", provinces_api.CommuneViewSet, basename="commune")
+router.register("units", provinces_api.UnitViewSet, basename="unit")
+router.register("activity-contents", provinces_api.ActivityContentViewSet, basename="activity-content")
+router.register("reporting-periods", projects_api.ReportingPeriodViewSet, basename="reporting-period")
+router.register("plans", projects_api.PlanViewSet, basename="plan")
+router.register("national-plan-registrations", projects_api.RegistrationViewSet, basename="national-plan-registration")
+router.register("projects", projects_api.ProjectViewSet, basename="project")
+# Not yet: reports (the reports app is not built) and conferences (being built): see the README's API section.
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    path("tokens/", api_views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", api_views.token_revoke, name="token_revoke"),
+    re_path(r"^", api.not_found),
+]

@@ -1,0 +1,524 @@
+"""API v1 for working data: plans, national-plan registrations, reporting periods and projects (with their
+money entries and progress). Reads go through the scoping rule; writes call the services the pages call.
+
+Projects: every project in the caller's scope is listed by default (drafts included); `?approved=true`
+keeps those approved or further along. A project's figures are the approved ones: an adjustment awaiting
+approval changes nothing until it is approved.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django_filters import fields as filter_fields
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from khuyencong import api
+from projects import rules, selectors, services
+from projects.models import (
+    Beneficiary,
+    Fund,
+    MoneyEntry,
+    NationalPlanRegistration,
+    Plan,
+    ProgressUpdate,
+    Project,
+    Status,
+)
+from provinces import selectors as province_selectors
+from provinces.models import ActivityContent, Commune, Province, Unit
+from reports.models import PeriodKind, ReportingPeriod
+
+ID_REGEX = "[0-9]{1,18}"
+APPROVED_OR_LATER = [
+    Status.APPROVED,
+    Status.IN_PROGRESS,
+    Status.ADJUSTING,
+    Status.ACCEPTED,
+    Status.CLOSED,
+    Status.SETTLED,
+    Status.DONE,
+]
+
+
+def _with_predecessors(province: Province) -> set[int]:
+    """A province and every province merged into it: filtering by today's Tây Ninh finds Long An's projects."""
+    ids, frontier = {province.pk}, {province.pk}
+    while frontier:
+        frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
+        ids |= frontier
+    return ids
+
+
+def _filter_province(queryset, name, value):
+    return queryset.filter(province_id__in=_with_predecessors(value)) if value else queryset
+
+
+class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
+    """ISO 8601 date-time (naive means Vietnam time); years outside 1900–9999 are refused, not crashed on."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                ok = 1900 <= result.astimezone(datetime.UTC).year <= 9998
+            except (OverflowError, ValueError):
+                ok = False
+            if not ok:
+                raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
+        return result
+
+
+class UpdatedSinceFilter(filters.IsoDateTimeFilter):
+    field_class = SafeIsoDateTimeField
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    province_name = serializers.CharField(source="province.name", read_only=True)
+    planned_amount = api.MoneyField(read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = ["id", "province", "province_name", "year", "fund", "planned_amount", "note"]
+
+
+class PlanFilter(filters.FilterSet):
+    province = api.IdFilter(queryset=Province.objects.all(), method=_filter_province)
+    year = filters.NumberFilter(min_value=2000, max_value=2100)
+    fund = filters.ChoiceFilter(choices=Fund.choices)
+
+    class Meta:
+        model = Plan
+        fields = ["province", "year", "fund"]
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+    """Provinces' planned extension budgets per year and fund, within the caller's provinces."""
+
+    serializer_class = PlanSerializer
+    filterset_class = PlanFilter
+    ordering_fields = ["year", "fund", "planned_amount"]
+    ordering = ["-year", "province__code", "fund"]
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        queryset = Plan.objects.select_related("province")
+        return province_selectors.scope_for_user(queryset, user=self.request.user)
+
+
+class RegistrationSerializer(serializers.ModelSerializer):
+    province_name = serializers.CharField(source="province.name", read_only=True)
+    requested_amount = api.MoneyField(read_only=True)
+
+    class Meta:
+        model = NationalPlanRegistration
+        fields = [
+            "id",
+            "province",
+            "province_name",
+            "plan_year",
+            "deadline",
+            "status",
+            "registered_at",
+            "project_count",
+            "requested_amount",
+        ]
+
+
+class RegistrationFilter(filters.FilterSet):
+    province = api.IdFilter(queryset=Province.objects.all(), method=_filter_province)
+    year = filters.NumberFilter(field_name="plan_year", min_value=2000, max_value=2100)
+    status = filters.ChoiceFilter(choices=NationalPlanRegistration.Status.choices)
+
+    class Meta:
+        model = NationalPlanRegistration
+        fields = ["province", "year", "status"]
+
+
+class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Provinces' registrations of next year's national-fund projects with the ministry."""
+
+    serializer_class = RegistrationSerializer
+    filterset_class = RegistrationFilter
+    ordering_fields = ["plan_year", "deadline", "registered_at"]
+    ordering = ["-plan_year", "province__code"]
+    lookup_value_regex = ID_REGEX
+
+    def get_queryset(self):
+        queryset = NationalPlanRegistration.objects.select_related("province")
+        return province_selectors.scope_for_user(queryset, user=self.request.user)
+
+
+class ReportingPeriodSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["id", "kind", "year", "number", "label", "starts_on", "ends_on", "deadline", "entry_closes_on"]
+
+
+class ReportingPeriodFilter(filters.FilterSet):
+    year = filters.NumberFilter(min_value=2000, max_value=2100)
+    kind = filters.ChoiceFilter(choices=PeriodKind.choices)
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["year", "kind"]
+
+
+class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reporting periods with their data windows (Decree 09/2019): progress is entered per period."""
+
+    serializer_class = ReportingPeriodSerializer
+    filterset_class = ReportingPeriodFilter
+    ordering_fields = ["ends_on"]
+    ordering = ["-ends_on", "kind"]
+    lookup_value_regex = ID_REGEX
+    queryset = ReportingPeriod.objects.all()
+
+
+# Projects ---------------------------------------------------------------------------------------------------
+
+
+class BeneficiarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Beneficiary
+        fields = ["id", "name", "kind", "tax_code", "commune"]
+
+
+class MoneyEntrySerializer(serializers.ModelSerializer):
+    amount = api.MoneyField(read_only=True)
+
+    class Meta:
+        model = MoneyEntry
+        fields = ["id", "kind", "amount", "date", "note", "created_at"]
+
+
+class ProgressSerializer(serializers.ModelSerializer):
+    period_label = serializers.CharField(source="period.label", read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "period",
+            "period_label",
+            "completion_percent",
+            "narrative",
+            "difficulties",
+            "version",
+            "updated_at",
+        ]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    province_name = serializers.CharField(source="province.name", read_only=True)
+    implementing_unit_name = serializers.CharField(source="implementing_unit.name", read_only=True)
+    activity_code = serializers.CharField(source="activity.code", read_only=True)
+    approved_support = api.MoneyField(read_only=True)
+    counterpart = api.MoneyField(read_only=True)
+    other_sources = api.MoneyField(read_only=True)
+    total_cost = api.MoneyField(read_only=True)
+    advanced = api.MoneyField(read_only=True, help_text="Total of advances (tạm ứng) to date.")
+    disbursed = api.MoneyField(read_only=True, help_text="Total disbursed (giải ngân) to date.")
+    settled = api.MoneyField(read_only=True, help_text="Total settled (quyết toán) to date.")
+    beneficiaries = BeneficiarySerializer(many=True, read_only=True)
+    money_entries = MoneyEntrySerializer(many=True, read_only=True)
+    progress = ProgressSerializer(many=True, read_only=True, source="progress_updates")
+    actions = serializers.SerializerMethodField(help_text="Life-cycle actions the caller may take now.")
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "title",
+            "province",
+            "province_name",
+            "implementing_unit",
+            "implementing_unit_name",
+            "plan_year",
+            "fund",
+            "activity",
+            "activity_code",
+            "location",
+            "commune",
+            "start_date",
+            "end_date",
+            "is_pilot",
+            "is_group",
+            "is_inter_provincial",
+            "approved_support",
+            "counterpart",
+            "other_sources",
+            "total_cost",
+            "advanced",
+            "disbursed",
+            "settled",
+            "status",
+            "approved_at",
+            "version",
+            "created_at",
+            "updated_at",
+            "beneficiaries",
+            "money_entries",
+            "progress",
+            "actions",
+        ]
+
+    def get_actions(self, project) -> list[str]:
+        return [t.action for t in rules.allowed_transitions(self.context["request"].user, project)]
+
+
+class ProjectWriteSerializer(api.StrictSerializer):
+    """Fields a project is created with; on PATCH every field is optional and `version` says what you read."""
+
+    code = serializers.CharField(max_length=40, required=False, help_text="Leave out to get the next code.")
+    title = serializers.CharField(max_length=500)
+    province = api.IdField(queryset=Province.objects.all())
+    implementing_unit = api.IdField(queryset=Unit.objects.all())
+    plan_year = serializers.IntegerField(min_value=2000, max_value=2100)
+    fund = serializers.ChoiceField(choices=Fund.choices)
+    activity = api.IdField(queryset=ActivityContent.objects.all())
+    location = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    commune = api.IdField(queryset=Commune.objects.all(), required=False, allow_null=True)
+    start_date = serializers.DateField()
+    end_date = serializers.DateField()
+    is_pilot = serializers.BooleanField(required=False)
+    is_group = serializers.BooleanField(required=False)
+    is_inter_provincial = serializers.BooleanField(required=False)
+    approved_support = api.MoneyField()
+    counterpart = api.MoneyField(required=False)
+    other_sources = api.MoneyField(required=False)
+
+
+class ProjectUpdateSerializer(ProjectWriteSerializer):
+    code = None
+    version = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, help_text="The version you read (or send If-Match)."
+    )
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=2000, help_text="Needed to change approved figures or dates."
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+
+class TransitionSerializer(api.VersionSerializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class MoneyEntryCreateSerializer(api.StrictSerializer):
+    kind = serializers.ChoiceField(choices=MoneyEntry.Kind.choices)
+    amount = api.MoneyField()
+    date = serializers.DateField()
+    note = serializers.CharField(max_length=255, required=False, allow_blank=True)
+
+
+class ProgressSaveSerializer(api.StrictSerializer):
+    period = api.IdField(queryset=ReportingPeriod.objects.all())
+    completion_percent = serializers.IntegerField(min_value=0, max_value=100)
+    narrative = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    difficulties = serializers.CharField(required=False, allow_blank=True, max_length=10000)
+    version = serializers.IntegerField(
+        required=False, min_value=0, max_value=2**31 - 1, help_text="The row's version you read; 0 or absent if new."
+    )
+
+
+class ProjectFilter(filters.FilterSet):
+    province = api.IdFilter(
+        queryset=Province.objects.all(),
+        method=_filter_province,
+        label="Province id (includes provinces merged into it)",
+    )
+    year = filters.NumberFilter(field_name="plan_year", min_value=2000, max_value=2100)
+    fund = filters.ChoiceFilter(choices=Fund.choices)
+    activity = filters.CharFilter(field_name="activity__code", max_length=20, label="Activity content code, e.g. KC03")
+    status = filters.MultipleChoiceFilter(choices=Status.choices)
+    approved = filters.BooleanFilter(method="filter_approved", label="Approved or further along")
+    updated_since = UpdatedSinceFilter(
+        method="filter_updated_since",
+        label="Changed at or after (ISO 8601): the project, its money entries or its progress",
+    )
+    search = filters.CharFilter(method="filter_search", max_length=200, label="Code, title, beneficiary, place")
+
+    class Meta:
+        model = Project
+        fields = ["province", "year", "fund", "activity", "status", "approved", "updated_since", "search"]
+
+    def filter_approved(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return (
+            queryset.filter(status__in=APPROVED_OR_LATER) if value else queryset.exclude(status__in=APPROVED_OR_LATER)
+        )
+
+    def filter_updated_since(self, queryset, name, value):
+        money = MoneyEntry.objects.filter(project=OuterRef("pk"), created_at__gte=value)
+        progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), updated_at__gte=value)
+        return queryset.filter(Q(updated_at__gte=value) | Exists(money) | Exists(progress))
+
+    def filter_search(self, queryset, name, value):
+        return selectors.search(queryset, value)
+
+
+def _project_queryset(user):
+    return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
+        "implementing_unit__names",
+        "beneficiaries",
+        "money_entries",
+        Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period")),
+    )
+
+
+def _historical(project: Project, version: int) -> Project:
+    """The project as it was at a version (for telling a stale caller what changed), or as it is now."""
+    record = project.history.filter(version=version).order_by("-history_date").first()
+    return record.instance if record is not None else project
+
+
+WRITE_RESPONSES = {
+    status.HTTP_200_OK: ProjectSerializer,
+    status.HTTP_409_CONFLICT: OpenApiResponse(api.ErrorSerializer, description="Stale version in the body."),
+    status.HTTP_412_PRECONDITION_FAILED: OpenApiResponse(api.ErrorSerializer, description="Stale If-Match."),
+}
+
+
+@extend_schema_view(
+    partial_update=extend_schema(
+        request=ProjectUpdateSerializer,
+        responses=WRITE_RESPONSES,
+        description="Change a project through the same service as the project page. Send the version you read in "
+        "If-Match (as the ETag) or as `version`; a stale one gets 412 or 409 with what changed.",
+    ),
+    create=extend_schema(request=ProjectWriteSerializer, responses={201: ProjectSerializer}),
+)
+class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Extension projects in the caller's provinces, with money entries and progress; writes by role."""
+
+    serializer_class = ProjectSerializer
+    filterset_class = ProjectFilter
+    ordering_fields = ["code", "plan_year", "updated_at", "approved_support", "start_date", "end_date"]
+    ordering = ["-plan_year", "code"]
+    lookup_value_regex = ID_REGEX
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return _project_queryset(self.request.user)
+
+    def _answer(self, project: Project, code=status.HTTP_200_OK) -> Response:
+        fresh = _project_queryset(self.request.user).get(pk=project.pk)
+        response = Response(self.get_serializer(fresh).data, status=code)
+        response["ETag"] = f'"{fresh.version}"'
+        return response
+
+    def retrieve(self, request, *args, **kwargs):
+        project = self.get_object()
+        response = Response(self.get_serializer(project).data)
+        response["ETag"] = f'"{project.version}"'
+        return response
+
+    def create(self, request, *args, **kwargs):
+        data = dict(api.validated(ProjectWriteSerializer, data=request.data, context=self.get_serializer_context()))
+        code = data.pop("code", "")
+        project = api.call_service(services.project_create, by=request.user, data=data, code=code)
+        response = self._answer(project, status.HTTP_201_CREATED)
+        response["Location"] = f"{request.build_absolute_uri(request.path)}{project.pk}/"
+        return response
+
+    def update(self, request, *args, **kwargs):
+        project = self.get_object()
+        data = dict(api.validated(ProjectUpdateSerializer, data=request.data, context=self.get_serializer_context()))
+        version, source = api.expected_version(request, data.pop("version", None), required=True)
+        reason = data.pop("reason", "")
+        loaded = project if version == project.version else _historical(project, version)
+        try:
+            updated = api.call_service(
+                services.project_update,
+                project=loaded,
+                by=request.user,
+                data=data,
+                expected_version=version,
+                reason=reason,
+            )
+        except services.StaleEdit as error:
+            raise api.stale(source=source, current_version=project.version, changes=error.changes) from None
+        return self._answer(updated)
+
+    def _transition(self, request, pk, action_name):
+        project = self.get_object()
+        data = api.validated(TransitionSerializer, data=request.data, context=self.get_serializer_context())
+        version, source = api.expected_version(request, data.get("version"), required=False)
+        loaded = project if version in (None, project.version) else _historical(project, version)
+        try:
+            moved = api.call_service(
+                services.project_transition,
+                project=loaded,
+                action=action_name,
+                by=request.user,
+                reason=data.get("reason", ""),
+                expected_version=version,
+            )
+        except services.StaleEdit as error:
+            raise api.stale(source=source, current_version=project.version, changes=error.changes) from None
+        return self._answer(moved)
+
+    @extend_schema(request=MoneyEntryCreateSerializer, responses={201: MoneyEntrySerializer})
+    @action(detail=True, methods=["post"], url_path="money-entries", url_name="money-entries")
+    def money_entries(self, request, pk=None):
+        """Record an advance, disbursement or settlement on an approved project (money_entry_add)."""
+        project = self.get_object()
+        data = api.validated(MoneyEntryCreateSerializer, data=request.data, context=self.get_serializer_context())
+        entry = api.call_service(services.money_entry_add, project=project, by=request.user, **data)
+        return Response(MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        request=ProgressSaveSerializer,
+        responses={200: ProgressSerializer, 201: ProgressSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="progress", url_name="progress")
+    def progress(self, request, pk=None):
+        """Create or update the project's progress for a reporting period (progress_save); a stale version is 409."""
+        project = self.get_object()
+        data = dict(api.validated(ProgressSaveSerializer, data=request.data, context=self.get_serializer_context()))
+        version = data.pop("version", None)
+        existed = ProgressUpdate.objects.filter(project=project, period=data["period"]).exists()
+        try:
+            row = api.call_service(
+                services.progress_save, project=project, by=request.user, expected_version=version, **data
+            )
+        except services.StaleEdit as error:
+            current = ProgressUpdate.objects.filter(project=project, period=data["period"]).first()
+            raise api.stale(
+                source="body", current_version=current.version if current else 0, changes=error.changes
+            ) from None
+        row = ProgressUpdate.objects.select_related("period").get(pk=row.pk)
+        code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return Response(ProgressSerializer(row).data, status=code)
+
+
+def _transition_view(name: str, transition: rules.Transition):
+    def view(self, request, pk=None):
+        return self._transition(request, pk, name)
+
+    view.__name__ = view.__qualname__ = f"transition_{name}"
+    with translation.override("en"):
+        view.__doc__ = (
+            f"Life-cycle action `{name}`: {transition.label} ({', '.join(transition.sources)} → {transition.target})."
+            + (" A reason is required." if transition.needs_reason else "")
+        )
+    view = extend_schema(request=TransitionSerializer, responses=WRITE_RESPONSES, operation_id=f"projects_{name}")(view)
+    return action(detail=True, methods=["post"], url_path=name, url_name=name)(view)
+
+
+for _name, _transition in rules.TRANSITIONS.items():
+    setattr(ProjectViewSet, f"transition_{_name}", _transition_view(_name, _transition))
