@@ -143,20 +143,32 @@ class Project(models.Model):
     Status = Status
 
     code = models.CharField(_("code"), max_length=40, unique=True)
-    title = models.CharField(_("title"), max_length=500)
+    title = models.CharField(_("project title"), max_length=500)
     province = models.ForeignKey(
         "provinces.Province",
+        verbose_name=_("province"),
         on_delete=models.PROTECT,
         related_name="projects",
         help_text=_("The province as it was when the project was approved."),
     )
-    implementing_unit = models.ForeignKey("provinces.Unit", on_delete=models.PROTECT, related_name="projects")
+    implementing_unit = models.ForeignKey(
+        "provinces.Unit", verbose_name=_("implementing unit"), on_delete=models.PROTECT, related_name="projects"
+    )
     plan_year = models.PositiveSmallIntegerField(_("plan year"))
     fund = models.CharField(_("fund"), max_length=10, choices=Fund.choices)
-    activity = models.ForeignKey("provinces.ActivityContent", on_delete=models.PROTECT, related_name="projects")
-    beneficiaries = models.ManyToManyField(Beneficiary, blank=True, related_name="projects")
+    activity = models.ForeignKey(
+        "provinces.ActivityContent",
+        verbose_name=_("activity content"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    beneficiaries = models.ManyToManyField(
+        Beneficiary, verbose_name=_("beneficiaries"), blank=True, related_name="projects"
+    )
     location = models.CharField(_("location"), max_length=255, blank=True)
-    commune = models.ForeignKey("provinces.Commune", on_delete=models.PROTECT, null=True, blank=True)
+    commune = models.ForeignKey(
+        "provinces.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True
+    )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
     is_pilot = models.BooleanField(_("pilot project (đề án điểm)"), default=False)

@@ -98,3 +98,41 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
         .prefetch_related(Prefetch("progress_updates", queryset=progress, to_attr="period_progress"))
         .order_by("end_date", "code")
     )
+
+
+def history_for(project: Project) -> list[dict]:
+    """Every recorded change to a project, its money entries and progress: who, when, field, old → new."""
+    changes = []
+    sources = [
+        (project.history.select_related("history_user").order_by("history_date"), project.code),
+        (
+            MoneyEntry.history.filter(project_id=project.pk).select_related("history_user").order_by("history_date"),
+            None,
+        ),
+        (
+            ProgressUpdate.history.filter(project_id=project.pk)
+            .select_related("history_user")
+            .order_by("history_date"),
+            None,
+        ),
+    ]
+    for records, _label in sources:
+        previous_by_id = {}
+        for record in records:
+            previous = previous_by_id.get(record.id)
+            entry = {
+                "when": record.history_date,
+                "who": record.history_user,
+                "what": record.instance._meta.verbose_name,
+                "type": record.history_type,
+                "object": str(record.instance),
+                "fields": [],
+            }
+            if previous is not None:
+                delta = record.diff_against(previous)
+                entry["fields"] = [
+                    (change.field, change.old, change.new) for change in delta.changes if change.field != "version"
+                ]
+            previous_by_id[record.id] = record
+            changes.append(entry)
+    return sorted(changes, key=lambda entry: entry["when"], reverse=True)

@@ -495,3 +495,39 @@ def programmes_load() -> int:
             code=code, defaults={"name": name, "decision": decision, "start_year": start, "end_year": end}
         )
     return Programme.objects.count()
+
+
+@transaction.atomic
+def period_entry_save(
+    *,
+    project: Project,
+    period,
+    by: User,
+    completion_percent,
+    narrative: str = "",
+    difficulties: str = "",
+    expected_version: int | None = None,
+    disbursement=None,
+    disbursement_date: datetime.date | None = None,
+) -> ProgressUpdate:
+    """One row of the "this period" page: the progress and, if given, a disbursement, saved together
+    or not at all."""
+    row = progress_save(
+        project=project,
+        period=period,
+        by=by,
+        completion_percent=completion_percent,
+        narrative=narrative,
+        difficulties=difficulties,
+        expected_version=expected_version,
+    )
+    if disbursement:
+        money_entry_add(
+            project=project,
+            by=by,
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            amount=disbursement,
+            date=disbursement_date or min(timezone.localdate(), period.ends_on),
+            note=_("Entered with the progress of %(period)s") % {"period": period.label},
+        )
+    return row

@@ -1,0 +1,72 @@
+"""An officer drafts and submits a project, the approver approves it, the officer reports the period."""
+
+import pytest
+
+from projects import services as project_services
+from projects.models import Project, Status
+from provinces import services
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, live_server, username):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(services.DEMO_PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_url(f"{live_server.url}/")
+
+
+def sign_out(page):
+    page.get_by_role("button", name="Đăng xuất").click()
+
+
+def test_project_from_draft_to_first_progress_report(page, live_server):
+    services.reference_load()
+    project_services.programmes_load()
+    services.demo_accounts_create()
+
+    sign_in(page, live_server, "tayninh.canbo")
+    page.get_by_role("link", name="Đề án", exact=True).click()
+    page.get_by_role("link", name="Đề án mới").click()
+    page.get_by_label("Tên đề án").fill("Hỗ trợ máy đóng gói bánh tráng Trảng Bàng")
+    page.get_by_label("Năm kế hoạch").fill("2026")
+    page.get_by_label("Nguồn kinh phí").select_option("local")
+    page.get_by_label("Nội dung hoạt động").select_option(
+        label="KC03 Ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"
+    )
+    page.get_by_label("Đơn vị thực hiện").select_option(label="Trung tâm Khuyến công Tây Ninh")
+    page.get_by_label("Ngày bắt đầu").fill("2026-03-01")
+    page.get_by_label("Ngày kết thúc").fill("2026-12-31")
+    page.get_by_label("Kinh phí hỗ trợ (đồng)").fill("250000000")
+    page.get_by_label("Vốn đối ứng (đồng)").fill("400000000")
+    page.get_by_label("Nguồn khác (đồng)").fill("0")
+    page.get_by_role("button", name="Lưu").click()
+    assert "Đã tạo đề án" in page.locator(".messages").inner_text()
+    assert "250.000.000 đ" in page.content()
+    page.get_by_role("button", name="Gửi đăng ký").click()
+    assert page.locator("#project-status").inner_text() == "đã đăng ký"
+    sign_out(page)
+
+    sign_in(page, live_server, "tayninh.lanhdao")
+    page.get_by_role("link", name="Đề án", exact=True).click()
+    page.locator("table a").first.click()
+    page.get_by_role("button", name="Phê duyệt").click()
+    assert page.locator("#project-status").inner_text() == "đã phê duyệt"
+    sign_out(page)
+
+    sign_in(page, live_server, "tayninh.canbo")
+    page.goto(f"{live_server.url}/projects/{Project.objects.get().pk}/")
+    page.get_by_role("button", name="Bắt đầu thực hiện (đã ký hợp đồng)").click()
+    assert page.locator("#project-status").inner_text() == "đang thực hiện"
+    page.get_by_role("link", name="Kỳ này").click()
+    assert "1 đề án chưa báo cáo" in page.locator("#missing-count").inner_text()
+    row = page.locator("form.period-row").first
+    row.get_by_label("Khối lượng hoàn thành (%)").fill("35")
+    row.get_by_label("Tiến độ thực hiện").fill("Đã ký hợp đồng mua máy, đang lắp đặt.")
+    row.get_by_role("button", name="Lưu").click()
+    page.locator("form.period-row .badge.ok").wait_for()
+    assert "Đã lưu" in page.locator("form.period-row").first.inner_text()
+    project = Project.objects.get()
+    assert project.status == Status.IN_PROGRESS
+    assert project.progress_updates.get().completion_percent == 35

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from projects import views
+
+app_name = "projects"
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("export.xlsx", views.project_export, name="export"),
+    path("import/", views.project_import, name="import"),
+    path("import-template.xlsx", views.import_template, name="import_template"),
+    path("new/", views.project_create, name="create"),
+    path("this-period/", views.this_period, name="this_period"),
+    path("this-period/<int:pk>/", views.this_period_save, name="this_period_save"),
+    path("attachments/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
+    path("<int:pk>/history/", views.project_history, name="history"),
+    path("<int:pk>/money/", views.money_entry_add, name="money_add"),
+    path("<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
+    path("<int:pk>/actions/<slug:action>/", views.project_transition, name="transition"),
+    path("<int:pk>/adjustments/<int:adjustment_pk>/", views.adjustment_decide, name="adjustment_decide"),
+]

@@ -1,0 +1,332 @@
+"""Project pages: thin doors onto projects.selectors (reads, scoped) and projects.services (writes)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects import excel, rules, selectors, services
+from projects.forms import (
+    AttachmentForm,
+    ImportForm,
+    MoneyEntryForm,
+    ProgressForm,
+    ProjectFilter,
+    ProjectForm,
+    ReasonForm,
+)
+from projects.models import Attachment, ProjectAdjustment
+from provinces import selectors as province_selectors
+from reports import periods
+
+PAGE_SIZE = 50
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: per field where the form has it, else on top."""
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _error_text(error: ValidationError | PermissionDenied) -> str:
+    if isinstance(error, PermissionDenied):
+        return str(error) or _("You are not allowed to do that.")
+    return " ".join(error.messages)
+
+
+def _stale_message(error: services.StaleEdit) -> str:
+    changed = ", ".join(f"{field}: {theirs}" for field, (_mine, theirs) in error.changes.items())
+    text = _("Someone else saved this project after you opened it; your changes were not saved.")
+    return f"{text} {_('Their values')}: {changed}" if changed else text
+
+
+def _filtered(request):
+    provinces = province_selectors.provinces_in_scope_for(user=request.user)
+    queryset = selectors.project_list_for(user=request.user)
+    return ProjectFilter(request.GET or None, queryset=queryset, provinces=provinces)
+
+
+@login_required
+def project_list(request):
+    project_filter = _filtered(request)
+    queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
+    page = Paginator(selectors.with_money(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "projects/project_list.html",
+        {"filter": project_filter, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def project_export(request):
+    project_filter = _filtered(request)
+    queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
+    content = excel.projects_to_xlsx(selectors.with_money(queryset))
+    response = HttpResponse(content, content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="de-an-khuyen-cong.xlsx"'
+    return response
+
+
+@login_required
+def project_detail(request, pk):
+    project = selectors.project_detail_for(user=request.user, pk=pk)
+    context = {
+        "project": project,
+        "money": selectors.with_money(selectors.project_list_for(user=request.user).filter(pk=pk)).get(),
+        "transitions": rules.allowed_transitions(request.user, project),
+        "can_edit": rules.is_editor(request.user),
+        "can_decide": rules.is_approver_for(request.user, project),
+        "pending": next(
+            (a for a in project.adjustments.all() if a.decision == ProjectAdjustment.Decision.PENDING), None
+        ),
+        "money_form": MoneyEntryForm(),
+        "attachment_form": AttachmentForm(),
+        "reason_form": ReasonForm(),
+    }
+    return render(request, "projects/project_detail.html", context)
+
+
+@login_required
+def project_history(request, pk):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    return render(
+        request, "projects/project_history.html", {"project": project, "changes": selectors.history_for(project)}
+    )
+
+
+@login_required
+def project_create(request):
+    if not rules.is_editor(request.user):
+        raise PermissionDenied
+    provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(valid_to__isnull=True)
+    form = ProjectForm(request.POST or None, provinces=provinces, initial={"province": request.user.unit.province})
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": None})
+
+
+@login_required
+def project_edit(request, pk):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    if not rules.is_editor(request.user):
+        raise PermissionDenied
+    provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(
+        Q(valid_to__isnull=True) | Q(pk=project.province_id)
+    )
+    form = ProjectForm(
+        request.POST or None, instance=project, provinces=provinces, initial={"version": project.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
+        try:
+            updated = services.project_update(
+                project=project,
+                by=request.user,
+                data=data,
+                expected_version=form.cleaned_data["version"] or project.version,
+                reason=form.cleaned_data["reason"],
+            )
+        except services.StaleEdit as error:
+            form.add_error(None, _stale_message(error))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if updated.status == updated.Status.ADJUSTING and project.status != updated.Status.ADJUSTING:
+                messages.success(request, _("Your changes to the approved figures await the approver's decision."))
+            else:
+                messages.success(request, _("The project was saved."))
+            return redirect("projects:detail", pk=pk)
+    return render(request, "projects/project_form.html", {"form": form, "project": project})
+
+
+@login_required
+@require_POST
+def project_transition(request, pk, action):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.project_transition(
+            project=project, action=action, by=request.user, reason=form.cleaned_data.get("reason", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Done: %(action)s.") % {"action": rules.TRANSITIONS[action].label})
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def adjustment_decide(request, pk, adjustment_pk):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    adjustment = get_object_or_404(ProjectAdjustment, pk=adjustment_pk, project=project)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    approve = request.POST.get("decision") == "approve"
+    try:
+        services.adjustment_decide(
+            adjustment=adjustment, by=request.user, approve=approve, reason=form.cleaned_data["reason"]
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The adjustment was approved.") if approve else _("The adjustment was refused."))
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def money_entry_add(request, pk):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    form = MoneyEntryForm(request.POST)
+    if form.is_valid():
+        try:
+            services.money_entry_add(project=project, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The money entry was recorded."))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def attachment_upload(request, pk):
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.attachment_add(
+                project=project,
+                by=request.user,
+                kind=form.cleaned_data["kind"],
+                uploaded_file=form.cleaned_data["file"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The file was uploaded."))
+    else:
+        messages.error(request, _("Choose a file and its kind."))
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+def attachment_download(request, pk):
+    """Files are never public: the project's scope decides who may download."""
+    attachment = get_object_or_404(Attachment, pk=pk)
+    selectors.project_get_for(user=request.user, pk=attachment.project_id)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(
+        handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+    )
+
+
+@login_required
+def this_period(request):
+    """An officer's active projects on one screen, to enter the period's progress and spending row by row."""
+    period = periods.current_quarter()
+    rows = list(selectors.this_period_rows(user=request.user, period=period))
+    for row in rows:
+        row.progress = row.period_progress[0] if row.period_progress else None
+        row.form = ProgressForm(prefix=f"p{row.pk}", initial=_progress_initial(row.progress))
+    missing = sum(1 for row in rows if row.progress is None)
+    return render(request, "projects/this_period.html", {"period": period, "rows": rows, "missing": missing})
+
+
+def _progress_initial(progress) -> dict:
+    if progress is None:
+        return {"version": 0}
+    return {
+        "completion_percent": progress.completion_percent,
+        "narrative": progress.narrative,
+        "difficulties": progress.difficulties,
+        "version": progress.version,
+    }
+
+
+@login_required
+@require_POST
+def this_period_save(request, pk):
+    """Save one row (htmx): progress and, optionally, a disbursement; answers with the row re-rendered."""
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    period = periods.current_quarter()
+    form = ProgressForm(request.POST, prefix=f"p{pk}")
+    saved = False
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.period_entry_save(
+                project=project,
+                period=period,
+                by=request.user,
+                completion_percent=data["completion_percent"],
+                narrative=data["narrative"],
+                difficulties=data["difficulties"],
+                expected_version=data["version"],
+                disbursement=data["disbursement"],
+                disbursement_date=data["disbursement_date"],
+            )
+        except services.StaleEdit:
+            form.add_error(None, _("Someone else saved this row after you opened the page. Reload to see their entry."))
+        except (ValidationError, PermissionDenied) as error:
+            _add_errors(form, error) if isinstance(error, ValidationError) else form.add_error(None, str(error))
+        else:
+            saved = True
+    row = selectors.this_period_rows(user=request.user, period=period).get(pk=pk)
+    row.progress = row.period_progress[0] if row.period_progress else None
+    if saved:
+        form = ProgressForm(prefix=f"p{pk}", initial=_progress_initial(row.progress))
+    row.form = form
+    status = 200 if saved or not form.errors else 422
+    return render(request, "projects/_period_row.html", {"row": row, "saved": saved, "period": period}, status=status)
+
+
+@login_required
+def import_template(request):
+    response = HttpResponse(excel.import_template(), content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="mau-nhap-de-an.xlsx"'
+    return response
+
+
+@login_required
+def project_import(request):
+    if not rules.is_editor(request.user):
+        raise PermissionDenied
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors, result = [], None
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = excel.import_workbook(form.cleaned_data["file"], by=request.user)
+        except excel.ImportErrors as failure:
+            errors = failure.errors
+        else:
+            messages.success(
+                request,
+                _("Imported: %(created)s new projects, %(updated)s already present, %(money)s money entries.") % result,
+            )
+            return redirect("projects:list")
+    return render(request, "projects/project_import.html", {"form": form, "errors": errors})
