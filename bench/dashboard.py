@@ -1,0 +1,96 @@
+"""Benchmark of the regional dashboard at demo scale 1 and 10 on the current database (DATABASE_URL).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kc_dash_bench .venv/bin/python bench/dashboard.py
+
+Use a database of your own: the script migrates it and replaces its demo rows (seed_demo). For PostgreSQL
+it creates the database when missing. Prints, per scale, the project count, the median time of the page
+over repeated requests, the query count, and the ratio of the medians (goal: scale 10 ≤ 2 × scale 1).
+"""
+
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyencong.settings")
+REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
+PARAMS = [
+    {"year": 2025, "period": "nine", "view": "today"},
+    {"year": 2022, "period": "nine", "view": "asis"},
+]
+
+
+def ensure_database() -> None:
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return
+    import dj_database_url
+    import psycopg2
+
+    config = dj_database_url.parse(url)
+    conn = psycopg2.connect(
+        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"], password=config["PASSWORD"]
+    )
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
+        if cursor.fetchone() is None:
+            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
+    conn.close()
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL"):
+        sys.exit("Set DATABASE_URL to a database of your own (it is migrated and reseeded).")
+    ensure_database()
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from projects import demo
+    from projects.models import Project
+    from provinces.models import User
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    url = reverse("reports:regional_dashboard")
+    results = {}
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}, {REPEAT} requests per view")
+    for scale in (1, 10):
+        started = time.perf_counter()
+        demo.demo_seed(scale=scale, seed=1)
+        seeded = time.perf_counter() - started
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        client = Client()
+        client.force_login(User.objects.get(username="bo.khuyencong"))
+        timings, queries = [], 0
+        for params in PARAMS:
+            assert client.get(url, params).status_code == 200  # warm-up
+            for _ in range(REPEAT):
+                with CaptureQueriesContext(connection) as ctx:
+                    begin = time.perf_counter()
+                    response = client.get(url, params)
+                    timings.append(time.perf_counter() - begin)
+                assert response.status_code == 200
+                queries = max(queries, len(ctx.captured_queries))
+        median = statistics.median(timings)
+        results[scale] = median
+        print(
+            f"scale {scale:>2}: {Project.objects.count():>6} projects (seeded in {seeded:.1f} s), "
+            f"median {median * 1000:.1f} ms, p90 {statistics.quantiles(timings, n=10)[-1] * 1000:.1f} ms, "
+            f"{queries} queries"
+        )
+    print(f"ratio scale 10 / scale 1: {results[10] / results[1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
