@@ -191,7 +191,21 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 300
 CELERY_TASK_TIME_LIMIT = 360
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+# PDF rendering has its own queue, so a long render never delays short tasks (reminders, sweeps).
+CELERY_TASK_ROUTES = {"reports.tasks.report_generate": {"queue": "pdf"}}
+CELERY_BEAT_SCHEDULE = {
+    "reports-sweep": {
+        "task": "reports.tasks.reports_sweep",
+        "schedule": float(os.environ.get("KC_SWEEP_SECONDS", "900")),
+    },
+    "reports-reminders": {"task": "reports.tasks.reminders_send", "schedule": 6 * 3600.0},
+}
+
+# Periodic reports: which kinds of period get reports, how far back the sweep heals, reminder timing.
+REPORTS_PERIOD_KINDS = env_list("KC_REPORT_KINDS", "quarter,half,nine,year")
+REPORTS_LOOKBACK_DAYS = int(os.environ.get("KC_REPORT_LOOKBACK_DAYS", "200"))
+REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFORE", "3"))
+REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
 
 # The REST API (khuyencong/api.py): bearer tokens for systems, the session for the browser; JSON only.
 REST_FRAMEWORK = {

@@ -21,9 +21,13 @@ def province_ids_in_scope(*, user: User) -> set[int] | None:
         return None
     if user.unit is None or user.unit.province_id is None:
         return set()
-    own = user.unit.province_id
-    ids = {own}
-    frontier = {own}
+    return province_family_ids(province_id=user.unit.province_id)
+
+
+def province_family_ids(*, province_id: int) -> set[int]:
+    """A province and every province merged into it (their predecessors, transitively)."""
+    ids = {province_id}
+    frontier = {province_id}
     while frontier:  # predecessors of predecessors too, should a province merge twice
         frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
