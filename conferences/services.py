@@ -61,7 +61,9 @@ def conference_close(
     """
     if not by.sees_all_provinces:
         raise PermissionDenied(_("Only ministry staff close a conference."))
-    conference = Conference.objects.select_for_update().select_related("region", "next_host").get(pk=conference.pk)
+    conference = (
+        Conference.objects.select_for_update(of=("self",)).select_related("region", "next_host").get(pk=conference.pk)
+    )
     next_year = conference.year + 1
     if conference.is_closed and conference.next_host_id == next_host.pk:
         return conference
@@ -80,7 +82,7 @@ def conference_close(
             _("%(province)s is not a province of the region in %(year)s.") % {"province": next_host, "year": next_year}
         )
     existing = (
-        Conference.objects.select_for_update()
+        Conference.objects.select_for_update(of=("self",))
         .select_related("host_province")
         .filter(region=conference.region, year=next_year)
         .first()
