@@ -24,6 +24,7 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
@@ -153,6 +154,7 @@ def _json_response(body: dict, status_code: int) -> JsonResponse:
     return JsonResponse(body, status=status_code, json_dumps_params={"ensure_ascii": False})
 
 
+@csrf_exempt  # nothing to protect, and a CSRF refusal would be an HTML page
 def not_found(request, *args, **kwargs):
     """Any unknown address under /api/: the JSON 404, never an HTML page."""
     return _json_response(_error_body(404, "not_found", both(STATUS_MESSAGES[404]), {}), 404)
