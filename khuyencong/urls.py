@@ -12,7 +12,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("provinces/", include("provinces.urls")),
     path("projects/", include("projects.urls")),
-    path("dashboards/", include("reports.urls")),
+    path("", include("reports.urls")),
+    path("api/", include("khuyencong.api_urls")),
     path("conferences/", include("conferences.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -370,7 +370,9 @@ def progress_save(
         raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")}) from None
     if not 0 <= percent <= 100:
         raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")})
-    if timezone.localdate() > period.entry_closes_on:
+    from reports.services import is_entry_open  # reports build on projects; import at call time
+
+    if not is_entry_open(province_id=project.province_id, period=period):
         raise ValidationError(
             _("Data entry for %(period)s closed on %(date)s.")
             % {"period": period.label, "date": period.entry_closes_on.strftime("%d/%m/%Y")}

@@ -54,7 +54,9 @@ class Province(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name if self.is_current else f"{self.name} ({self.code_set})"
+        if self.is_current:
+            return self.name
+        return _("%(name)s (before %(date)s)") % {"name": self.name, "date": self.valid_to.strftime("%m/%Y")}
 
     @property
     def is_current(self) -> bool:

@@ -260,7 +260,7 @@ def _build(
     }
     year_start = {y: quarters[(y, 1)].starts_on for y in years}
 
-    rows = {p.pk: Row(province=p, name=p.name, merged=merged.get(p.pk, [])) for p in row_provinces}
+    rows = {p.pk: Row(province=p, name=str(p), merged=merged.get(p.pk, [])) for p in row_provinces}
 
     def row_for(province_id: int) -> Row | None:
         key = key_of.get(province_id)

@@ -1,0 +1,232 @@
+"""Periodic report pages: thin doors onto reports.selectors and reports.services."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from reports import periods, selectors, services
+from reports.models import PeriodKind, Report, ReportingPeriod
+
+
+class NarrativeForm(forms.Form):
+    achievements = forms.CharField(
+        label=gettext_lazy("Results achieved"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    difficulties = forms.CharField(
+        label=gettext_lazy("Difficulties and obstacles"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    proposals = forms.CharField(
+        label=gettext_lazy("Proposals and recommendations"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PeriodChoiceForm(forms.Form):
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2021, max_value=2100)
+    kind = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodKind.choices)
+    number = forms.IntegerField(label=gettext_lazy("Quarter"), min_value=1, max_value=4, required=False)
+
+
+def _message(error) -> str:
+    return str(error) if isinstance(error, PermissionDenied) else " ".join(error.messages)
+
+
+def _chosen_period(request) -> ReportingPeriod:
+    form = PeriodChoiceForm(request.GET or None)
+    if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        number = form.cleaned_data["number"] or 1 if kind == PeriodKind.QUARTER else 1
+        return periods.period_get_or_create(kind=kind, year=form.cleaned_data["year"], number=number)
+    latest = ReportingPeriod.objects.filter(reports__isnull=False).order_by("-ends_on", "kind").first()
+    return latest or periods.current_quarter()
+
+
+@login_required
+def report_list(request):
+    """For one period: every province's report, submitted on time or late or missing, with downloads."""
+    period = _chosen_period(request)
+    rows = selectors.timeliness(period=period, user=request.user)
+    regional = (
+        selectors.report_list_for(user=request.user)
+        .filter(period=period, province__isnull=True)
+        .order_by("-version")
+        .first()
+        if request.user.sees_all_provinces
+        else None
+    )
+    form = PeriodChoiceForm(initial={"year": period.year, "kind": period.kind, "number": period.number})
+    context = {
+        "period": period,
+        "rows": rows,
+        "totals": selectors.completeness(rows),
+        "regional": regional,
+        "form": form,
+    }
+    return render(request, "reports/report_list.html", context)
+
+
+@login_required
+def report_detail(request, pk):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    editable = request.user.is_provincial and report.status == Report.Status.DRAFT
+    form = NarrativeForm(
+        initial={
+            "achievements": report.achievements,
+            "difficulties": report.difficulties,
+            "proposals": report.proposals,
+            "edit_version": report.edit_version,
+        }
+    )
+    context = {
+        "report": report,
+        "versions": selectors.versions_of(report),
+        "events": report.events.select_related("by"),
+        "form": form if editable else None,
+        "can_submit": editable and request.user.role == "approver",
+        "can_review": request.user.sees_all_provinces and report.status == Report.Status.SUBMITTED,
+    }
+    return render(request, "reports/report_detail.html", context)
+
+
+@login_required
+def report_status(request, pk):
+    """The generation badge, polled by htmx every two seconds while the files are being made."""
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    return render(request, "reports/_generation.html", {"report": report})
+
+
+@login_required
+@require_POST
+def report_narrative(request, pk):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    form = NarrativeForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.report_narrative_save(
+                report=report,
+                by=request.user,
+                expected_version=data["edit_version"],
+                achievements=data["achievements"],
+                difficulties=data["difficulties"],
+                proposals=data["proposals"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, _("The report text was saved."))
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    try:
+        services.report_submit(report=report, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("The report was submitted; its figures are now frozen."))
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_review(request, pk):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    accept = request.POST.get("decision") == "accept"
+    try:
+        services.report_review(report=report, by=request.user, accept=accept, comment=request.POST.get("comment", ""))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(
+            request, _("The report was accepted.") if accept else _("The report was returned to the province.")
+        )
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_regenerate(request, pk):
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    if services.report_request_generation(report_id=report.pk):
+        messages.success(request, _("The files are being generated; this page shows when they are ready."))
+    else:
+        messages.error(request, _("A submitted report's files are final and are not generated again."))
+    return redirect("reports:detail", pk=pk)
+
+
+@login_required
+def report_download(request, pk, fmt):
+    """Served from storage immediately; scoped like the report itself."""
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    if fmt not in ("pdf", "xlsx"):
+        raise Http404
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    if not stored:
+        raise Http404
+    where = report.province.name if report.province_id else "khu-vuc-phia-nam"
+    from django.utils.text import slugify
+
+    name = f"bao-cao-{slugify(str(report.period.label), allow_unicode=False)}-{slugify(where)}-v{report.version}.{fmt}"
+    content_type = (
+        "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    try:
+        return FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+    except FileNotFoundError:
+        raise Http404 from None
+
+
+class ExceptionRequestForm(forms.Form):
+    period = forms.ModelChoiceField(label=gettext_lazy("Period"), queryset=ReportingPeriod.objects.order_by("-ends_on"))
+    reason = forms.CharField(
+        label=gettext_lazy("Why the data must still change"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+@login_required
+def exception_list(request):
+    """Provinces ask to change closed data; ministry staff grant or refuse. Every decision is kept."""
+    form = ExceptionRequestForm(request.POST or None) if request.user.is_provincial else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            services.entry_exception_request(
+                period=form.cleaned_data["period"], by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _message(error))
+        else:
+            messages.success(request, _("Your request was sent to the ministry."))
+            return redirect("reports:exceptions")
+    return render(
+        request,
+        "reports/exception_list.html",
+        {"form": form, "exceptions": selectors.exceptions_for(user=request.user)},
+    )
+
+
+@login_required
+@require_POST
+def exception_decide(request, pk):
+    exception = get_object_or_404(selectors.exceptions_for(user=request.user), pk=pk)
+    try:
+        services.entry_exception_decide(
+            exception=exception,
+            by=request.user,
+            grant=request.POST.get("decision") == "grant",
+            comment=request.POST.get("comment", ""),
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+    else:
+        messages.success(request, _("The decision was recorded."))
+    return redirect("reports:exceptions")

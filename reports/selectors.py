@@ -1,0 +1,104 @@
+"""Reads of periodic reports, always through the user's scope."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from provinces import selectors as province_selectors
+from provinces.models import Province, User
+from reports.models import EntryException, Report, ReportingPeriod
+
+
+def report_list_for(*, user: User) -> QuerySet[Report]:
+    """Reports the user may see: every report for ministry staff; the province's own otherwise (never the
+    regional consolidated report, which gathers every province's working figures)."""
+    queryset = Report.objects.select_related("period", "province", "submitted_by")
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if ids is None:
+        return queryset
+    return queryset.filter(province_id__in=ids)
+
+
+def report_get_for(*, user: User, pk: int) -> Report:
+    try:
+        return report_list_for(user=user).get(pk=pk)
+    except Report.DoesNotExist:
+        raise Http404 from None
+
+
+def versions_of(report: Report) -> QuerySet[Report]:
+    return Report.objects.filter(period=report.period, province=report.province).order_by("-version")
+
+
+@dataclass
+class Timeliness:
+    """Where a province stands for a period: its latest report version and whether it came on time."""
+
+    province: Province
+    report: Report | None
+    submitted_on: datetime.date | None
+    state: str  # missing, draft, on_time, late, very_late (not yet submitted and long overdue: very_late)
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import gettext as _
+
+        return {
+            "missing": _("missing"),
+            "draft": _("not submitted"),
+            "overdue": _("overdue"),
+            "very_late": _("very late"),
+            "on_time": _("on time"),
+            "late": _("late"),
+        }[self.state]
+
+
+def timeliness(
+    *, period: ReportingPeriod, today: datetime.date | None = None, user: User | None = None
+) -> list[Timeliness]:
+    """Per province of the region at the period's cut-off: submitted on time, late, very late or missing.
+    Two queries whatever the number of provinces."""
+    today = today or timezone.localdate()
+    provinces = province_selectors.provinces_in_region_on(day=period.ends_on)
+    if user is not None:
+        provinces = province_selectors.scope_for_user(provinces, user=user, province_field="pk")
+    provinces = list(provinces)
+    latest: dict[int, Report] = {}
+    first_submission: dict[int, datetime.date] = {}
+    reports = Report.objects.filter(period=period, province__in=provinces).order_by("province_id", "version")
+    for report in reports:
+        latest[report.province_id] = report
+        if report.submitted_at and report.province_id not in first_submission:
+            first_submission[report.province_id] = timezone.localtime(report.submitted_at).date()
+    very_late = period.deadline + datetime.timedelta(days=settings.REPORTS_VERY_LATE_DAYS)
+    result = []
+    for province in provinces:
+        report, submitted_on = latest.get(province.pk), first_submission.get(province.pk)
+        if submitted_on:
+            state = (
+                "on_time" if submitted_on <= period.deadline else ("late" if submitted_on <= very_late else "very_late")
+            )
+        elif today > very_late:
+            state = "very_late"
+        elif today > period.deadline:
+            state = "overdue"
+        else:
+            state = "draft" if report else "missing"
+        result.append(Timeliness(province, report, submitted_on, state))
+    return result
+
+
+def completeness(rows: list[Timeliness]) -> dict[str, int]:
+    """Reports submitted ÷ expected, and how many by the deadline."""
+    submitted = sum(1 for r in rows if r.submitted_on)
+    on_time = sum(1 for r in rows if r.state == "on_time")
+    return {"expected": len(rows), "submitted": submitted, "on_time": on_time}
+
+
+def exceptions_for(*, user: User) -> QuerySet[EntryException]:
+    queryset = EntryException.objects.select_related("period", "province", "requested_by", "decided_by")
+    return province_selectors.scope_for_user(queryset, user=user)

@@ -1,0 +1,331 @@
+"""Writes of periodic reports: the sweep, generation, the submit/review workflow, exceptions, reminders.
+
+Generation is safe to run twice or on two workers at once: a worker claims a report with a conditional
+UPDATE (queued → running) and files are written under new content-addressed names before the row points
+to them, so a worker killed half-way leaves the previous files in place and the row says what to redo.
+"""
+
+import datetime
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provinces import selectors as province_selectors
+from provinces.models import User
+from reports import documents, periods, snapshot
+from reports.models import EntryException, PeriodKind, ReminderLog, Report, ReportEvent, ReportingPeriod
+
+logger = logging.getLogger(__name__)
+G = Report.Generation
+
+
+def _queue(report_ids: list[int]) -> None:
+    """Send generation tasks once the surrounding transaction has committed."""
+    from reports import tasks
+
+    for report_id in report_ids:
+        transaction.on_commit(lambda pk=report_id: tasks.report_generate.delay(pk))
+
+
+# ---- the sweep ---------------------------------------------------------------------------------------
+
+
+def _due_periods(today: datetime.date) -> list[ReportingPeriod]:
+    """Periods of the configured kinds whose cut-off has passed within the look-back window."""
+    since = today - datetime.timedelta(days=settings.REPORTS_LOOKBACK_DAYS)
+    due = []
+    for year in range(since.year, today.year + 1):
+        for kind in settings.REPORTS_PERIOD_KINDS:
+            for number in range(1, 5) if kind == PeriodKind.QUARTER else (1,):
+                ends_on = periods.window(kind, year, number)[1]
+                if since <= ends_on < today:
+                    due.append(periods.period_get_or_create(kind=kind, year=year, number=number))
+    return due
+
+
+def _ensure(period: ReportingPeriod, province_id: int | None) -> tuple[Report, bool]:
+    """The first version of a report, created once even when two sweeps race (the unique constraint decides)."""
+    existing = Report.objects.filter(period=period, province_id=province_id).order_by("-version").first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Report.objects.create(period=period, province_id=province_id), True
+    except IntegrityError:
+        return Report.objects.get(period=period, province_id=province_id, version=1), False
+
+
+def reports_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Make sure every due period has each province's draft and the regional report, generated.
+
+    Idempotent and self-healing: it creates only what is missing, queues what was never generated, and
+    re-queues what is stuck in `queued` or `running` longer than the task's hard time limit.
+    """
+    today = today or timezone.localdate()
+    created, to_queue = 0, []
+    for period in _due_periods(today):
+        provinces = province_selectors.provinces_in_region_on(day=period.ends_on).values_list("pk", flat=True)
+        for province_id in [*provinces, None]:
+            report, was_created = _ensure(period, province_id)
+            created += was_created
+            if report.generation == G.IDLE:
+                to_queue.append(report.pk)
+    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stuck = Report.objects.filter(
+        Q(generation=G.QUEUED, queued_at__lt=stale) | Q(generation=G.RUNNING, started_at__lt=stale)
+    ).values_list("pk", flat=True)
+    requeued = 0
+    with transaction.atomic():
+        for report_id in [*to_queue, *stuck]:
+            requeued += report_request_generation(report_id=report_id, force=True)
+    return {"created": created, "queued": requeued}
+
+
+# ---- generation --------------------------------------------------------------------------------------
+
+
+def report_request_generation(*, report_id: int, force: bool = False) -> bool:
+    """Mark a report queued and send the task after commit. A frozen report with its files is final."""
+    report = Report.objects.get(pk=report_id)
+    if report.is_frozen and report.generation == G.READY:
+        return False
+    allowed = [G.IDLE, G.READY, G.FAILED] + ([G.QUEUED, G.RUNNING] if force else [])
+    changed = Report.objects.filter(pk=report_id, generation__in=allowed).update(
+        generation=G.QUEUED, queued_at=timezone.now(), error=""
+    )
+    if changed:
+        _queue([report_id])
+    return bool(changed)
+
+
+def report_generate(*, report_id: int) -> bool:
+    """Render the PDF and xlsx of a queued report; returns False when another worker has it or it is done.
+
+    Drafts get a fresh snapshot of today's figures; a submitted report keeps its frozen one.
+    """
+    claimed = Report.objects.filter(pk=report_id, generation=G.QUEUED).update(
+        generation=G.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if claimed != 1:
+        return False
+    report = Report.objects.select_related("period", "province", "submitted_by").get(pk=report_id)
+    try:
+        if not report.is_frozen:
+            report.snapshot = snapshot.build(report)
+            report.snapshot_at = timezone.now()
+        pdf_bytes, pages = documents.report_pdf(report)
+        xlsx_bytes = documents.report_xlsx(report)
+    except Exception as error:
+        Report.objects.filter(pk=report_id, generation=G.RUNNING).update(
+            generation=G.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    pdf_sha, xlsx_sha = hashlib.sha256(pdf_bytes).hexdigest(), hashlib.sha256(xlsx_bytes).hexdigest()
+    stem = f"{report.period.year}/{report.pk}-v{report.version}"
+    pdf_name = report.pdf.storage.save(f"reports/{stem}-{pdf_sha[:12]}.pdf", ContentFile(pdf_bytes))
+    xlsx_name = report.xlsx.storage.save(f"reports/{stem}-{xlsx_sha[:12]}.xlsx", ContentFile(xlsx_bytes))
+    fields = {
+        "generation": G.READY,
+        "generated_at": timezone.now(),
+        "pdf": pdf_name,
+        "pdf_sha256": pdf_sha,
+        "pdf_pages": pages,
+        "xlsx": xlsx_name,
+        "xlsx_sha256": xlsx_sha,
+        "error": "",
+    }
+    if not report.is_frozen:
+        fields.update(snapshot=report.snapshot, snapshot_at=report.snapshot_at)
+    with transaction.atomic():
+        # status=report.status: a draft submitted meanwhile keeps its own frozen snapshot, not this one
+        updated = Report.objects.filter(pk=report_id, generation=G.RUNNING, status=report.status).update(**fields)
+        if updated:
+            ReportEvent.objects.create(report_id=report_id, action="generated")
+    return bool(updated)
+
+
+def report_retry_later(*, report_id: int, error: str) -> None:
+    """A transient failure: back to the queue (the task retries it), the error kept for staff to see."""
+    Report.objects.filter(pk=report_id, generation__in=[G.RUNNING, G.FAILED]).update(
+        generation=G.QUEUED, queued_at=timezone.now(), error=error[:2000]
+    )
+
+
+def report_mark_failed(*, report_id: int, error: str) -> None:
+    Report.objects.filter(pk=report_id).exclude(generation=G.READY).update(generation=G.FAILED, error=error[:2000])
+
+
+# ---- workflow ----------------------------------------------------------------------------------------
+
+
+def _check_province(user: User, report: Report) -> None:
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if report.is_regional or (ids is not None and report.province_id not in ids):
+        raise PermissionDenied(_("This report belongs to another province."))
+
+
+@transaction.atomic
+def report_narrative_save(*, report: Report, by: User, expected_version: int, **texts: str) -> Report:
+    """Officers and approvers write the narrative of their province's draft (version-checked)."""
+    if not by.is_provincial:
+        raise PermissionDenied(_("Only the province writes its report."))
+    _check_province(by, report)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.is_frozen:
+        raise ValidationError(_("A submitted report cannot be changed; a correction is a new version."))
+    if report.edit_version != expected_version:
+        raise ValidationError(_("Someone else saved this report after you opened it. Reload to see their text."))
+    for field in ("achievements", "difficulties", "proposals"):
+        if field in texts:
+            setattr(report, field, texts[field].strip())
+    report.edit_version += 1
+    report.save(update_fields=["achievements", "difficulties", "proposals", "edit_version"])
+    return report
+
+
+@transaction.atomic
+def report_submit(*, report: Report, by: User) -> Report:
+    """The provincial approver submits: the figures are frozen now, and the PDF is rendered from them."""
+    if by.role != User.Role.APPROVER:
+        raise PermissionDenied(_("Only the provincial approver submits the report."))
+    _check_province(by, report)
+    report = Report.objects.select_for_update().select_related("period", "province").get(pk=report.pk)
+    if report.status != Report.Status.DRAFT:
+        raise ValidationError(_("This report has already been submitted."))
+    report.snapshot = snapshot.build(report)
+    report.snapshot_at = report.submitted_at = timezone.now()
+    report.submitted_by = by
+    report.status = Report.Status.SUBMITTED
+    report.generation = G.QUEUED
+    report.queued_at = timezone.now()
+    report.save()
+    ReportEvent.objects.create(report=report, action="submitted", by=by)
+    _queue([report.pk])
+    return report
+
+
+@transaction.atomic
+def report_review(*, report: Report, by: User, accept: bool, comment: str = "") -> Report:
+    """Ministry staff accept a submitted report, or return it with comments (a new draft version follows)."""
+    if not by.sees_all_provinces:
+        raise PermissionDenied(_("Only ministry staff review reports."))
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.SUBMITTED:
+        raise ValidationError(_("Only a submitted report can be reviewed."))
+    if not accept and not comment.strip():
+        raise ValidationError({"comment": _("Say what must be corrected.")})
+    report.status = Report.Status.ACCEPTED if accept else Report.Status.RETURNED
+    report.reviewed_by, report.reviewed_at, report.review_comment = by, timezone.now(), comment.strip()
+    report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
+    ReportEvent.objects.create(report=report, action="accepted" if accept else "returned", comment=comment, by=by)
+    if not accept:
+        Report.objects.create(
+            period=report.period,
+            province=report.province,
+            version=report.version + 1,
+            achievements=report.achievements,
+            difficulties=report.difficulties,
+            proposals=report.proposals,
+        )
+    return report
+
+
+# ---- timeliness, entry exceptions, reminders -----------------------------------------------------------
+
+
+def is_entry_open(*, province_id: int, period: ReportingPeriod, today: datetime.date | None = None) -> bool:
+    """Data entry for a period is open until it closes, or while a granted exception lasts."""
+    today = today or timezone.localdate()
+    if today <= period.entry_closes_on:
+        return True
+    return EntryException.objects.filter(
+        period=period,
+        province_id__in=province_selectors.province_family_ids(province_id=province_id) | {province_id},
+        decision=EntryException.Decision.GRANTED,
+        open_until__gte=today,
+    ).exists()
+
+
+@transaction.atomic
+def entry_exception_request(*, period: ReportingPeriod, by: User, reason: str) -> EntryException:
+    if not by.is_provincial:
+        raise PermissionDenied(_("Only provincial staff request exceptions."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Please give a reason.")})
+    return EntryException.objects.create(
+        period=period, province=by.unit.province, reason=reason.strip(), requested_by=by
+    )
+
+
+@transaction.atomic
+def entry_exception_decide(
+    *, exception: EntryException, by: User, grant: bool, days: int = 7, comment: str = ""
+) -> EntryException:
+    """Ministry staff grant (for a number of days) or refuse a request; the decision is kept with who and when."""
+    if not by.sees_all_provinces:
+        raise PermissionDenied(_("Only ministry staff decide on exceptions."))
+    exception = EntryException.objects.select_for_update().get(pk=exception.pk)
+    if exception.decision != EntryException.Decision.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    exception.decision = EntryException.Decision.GRANTED if grant else EntryException.Decision.REFUSED
+    exception.open_until = timezone.localdate() + datetime.timedelta(days=days) if grant else None
+    exception.decided_by, exception.decided_at, exception.decision_comment = by, timezone.now(), comment
+    exception.save()
+    return exception
+
+
+def _recipients(province_id: int) -> list[str]:
+    users = User.objects.filter(
+        is_active=True, role__in=[User.Role.OFFICER, User.Role.APPROVER], unit__province_id=province_id
+    ).exclude(email="")
+    return list(users.values_list("email", flat=True))
+
+
+def reminders_send(*, today: datetime.date | None = None) -> int:
+    """E-mail each province whose report for a period is not submitted: before the deadline, after it, and
+    when it is very late. A ReminderLog row per report and kind makes a retried run send nothing twice."""
+    today = today or timezone.localdate()
+    sent = 0
+    drafts = Report.objects.filter(province__isnull=False, status=Report.Status.DRAFT).select_related(
+        "period", "province"
+    )
+    recent = drafts.filter(period__deadline__gte=today - datetime.timedelta(days=settings.REPORTS_LOOKBACK_DAYS))
+    for report in recent:
+        deadline = report.period.deadline
+        if today > deadline + datetime.timedelta(days=settings.REPORTS_VERY_LATE_DAYS):
+            kind = "very_late"
+        elif today > deadline:
+            kind = "after"
+        elif (deadline - today).days <= settings.REPORTS_REMINDER_DAYS_BEFORE:
+            kind = "before"
+        else:
+            continue
+        try:
+            with transaction.atomic():
+                log = ReminderLog.objects.create(report=report, kind=kind)
+                recipients = _recipients(report.province_id)
+                subject = _("Periodic report %(period)s: due %(date)s") % {
+                    "period": report.period.label,
+                    "date": deadline.strftime("%d/%m/%Y"),
+                }
+                body = _("The %(period)s report of %(province)s is not submitted yet. The deadline is %(date)s.") % {
+                    "period": report.period.label,
+                    "province": report.province.name,
+                    "date": deadline.strftime("%d/%m/%Y"),
+                }
+                if recipients:
+                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+                log.recipients = len(recipients)
+                log.save(update_fields=["recipients"])
+                sent += 1
+        except IntegrityError:
+            continue  # already sent
+    return sent

@@ -1,0 +1,147 @@
+"""A report's figures as plain JSON: computed by the dashboard selectors (never twice), frozen on submission.
+
+The PDF and xlsx are rendered from this snapshot only, so a submitted report reads the same forever,
+whatever happens to the project data afterwards. Amounts are strings of whole đồng.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from projects import selectors as project_selectors
+from projects.models import ProgressUpdate, Project
+from provinces import selectors as province_selectors
+from provinces.models import User
+from reports import figures
+from reports.models import PeriodKind, Report, ReportingPeriod
+
+SYSTEM_READER = User(username="report-generator", role=User.Role.MINISTRY)  # unsaved: reads every province
+
+
+def _money(value) -> str:
+    return str(Decimal(value or 0).quantize(Decimal(1)))
+
+
+def _figures(f: figures.Figures) -> dict:
+    return {"planned": _money(f.planned), "disbursed": _money(f.disbursed)}
+
+
+def _row(row: figures.Row) -> dict:
+    return {
+        "name": row.name,
+        "merged": row.merged,
+        "now": {fund: _figures(value) for fund, value in row.now.items()},
+        "last": {fund: _figures(value) for fund, value in row.last.items()},
+        "statuses": row.statuses,
+        "late": row.late,
+        "projects": row.projects,
+        "registration": row.registration_status,
+    }
+
+
+def _period(period: figures.PeriodInfo) -> dict:
+    return {
+        "kind": period.kind,
+        "year": period.year,
+        "number": period.number,
+        "starts_on": period.starts_on.isoformat(),
+        "ends_on": period.ends_on.isoformat(),
+        "label": str(period.label),
+    }
+
+
+def _dashboard(report: Report, today: datetime.date):
+    period: ReportingPeriod = report.period
+    if report.is_regional:
+        return figures.regional_figures(
+            year=period.year, kind=period.kind, number=period.number, rollup=True, user=SYSTEM_READER, today=today
+        )
+    return figures.province_figures(
+        province=report.province,
+        year=period.year,
+        kind=period.kind,
+        number=period.number,
+        user=SYSTEM_READER,
+        today=today,
+    )
+
+
+def _projects(report: Report, today: datetime.date) -> list[dict]:
+    """The province's projects of the year with their progress in the period's last quarter."""
+    period = report.period
+    quarter_number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(
+        period.kind, period.number
+    )
+    progress = ProgressUpdate.objects.filter(
+        period__kind=PeriodKind.QUARTER, period__year=period.year, period__number=quarter_number
+    )
+    queryset = (
+        project_selectors.with_money(
+            Project.objects.filter(
+                province_id__in=province_selectors.province_family_ids(province_id=report.province_id),
+                plan_year=period.year,
+            ).select_related("activity"),
+            until=period.ends_on,
+        )
+        .prefetch_related(Prefetch("progress_updates", queryset=progress, to_attr="period_progress"))
+        .order_by("code")
+    )
+    rows = []
+    for project in queryset:
+        update = project.period_progress[0] if project.period_progress else None
+        rows.append(
+            {
+                "code": project.code,
+                "title": project.title,
+                "fund": project.fund,
+                "activity": project.activity.code,
+                "status": project.status,
+                "status_label": str(project.get_status_display()),
+                "support": _money(project.approved_support),
+                "disbursed": _money(project.disbursed),
+                "completion": update.completion_percent if update else None,
+                "late": project.is_late_on(today),
+            }
+        )
+    return rows
+
+
+def build(report: Report, *, today: datetime.date | None = None) -> dict:
+    """The report's figures now, as JSON-ready data."""
+    today = today or timezone.localdate()
+    dashboard = _dashboard(report, today)
+    data = {
+        "built_at": timezone.now().isoformat(),
+        "period": _period(dashboard.period),
+        "last_period": _period(dashboard.last_period),
+        "province": report.province.name if report.province_id else None,
+        "rows": [_row(row) for row in dashboard.rows],
+        "total": _row(dashboard.total),
+        "by_activity": [
+            {"code": a.code, "name": a.name, "heading": a.heading, "projects": a.projects, **_figures(a.figures)}
+            for a in dashboard.by_activity
+        ],
+        "series": [
+            {
+                "year": s.year,
+                "planned": _money(s.planned),
+                "quarters": [None if q is None else _money(q) for q in s.quarters],
+            }
+            for s in dashboard.series
+        ],
+        "registration": {
+            "plan_year": dashboard.registration.plan_year,
+            "on_time": dashboard.registration.on_time,
+            "late": dashboard.registration.late,
+            "missing": dashboard.registration.missing,
+            "provinces": dashboard.registration.provinces,
+        },
+        "headline_rate": str(dashboard.headline_rate),
+        "headline_registration": str(dashboard.headline_registration),
+        "projects": [] if report.is_regional else _projects(report, today),
+        "behind": [p.code for p in dashboard.attention.get("behind", [])],
+        "overdue": [p.code for p in dashboard.attention.get("overdue", [])],
+    }
+    return data
