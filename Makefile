@@ -42,7 +42,9 @@ worker: $(VENV)/.run-deps
 beat: $(VENV)/.run-deps
 	$(VENV)/bin/celery -A khuyencong beat --loglevel INFO --schedule var/celery/beat-schedule
 
+# axe-core (package.json devDependencies) for the accessibility tests: installed when npm is there.
 test: $(VENV)/.dev-deps
+	@if [ ! -d node_modules/axe-core ] && command -v npm >/dev/null; then npm ci --no-audit --no-fund; fi
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev-deps

@@ -1,7 +1,8 @@
 """Server-side SVG charts: the same markup serves the web page and the PDF reports (WeasyPrint).
 
-Each chart is `role="img"` with a <title> and <desc>; the page puts a data table beside it, and every
-bar or tile carries its value as text, so colour is never the only signal.
+Each chart is `role="img"` (`role="group"` when its bars are links) with a <title> and <desc>; the page
+puts a data table beside it, and every bar or tile carries its value as text, so colour is never the only
+signal.
 """
 
 import itertools
@@ -37,11 +38,12 @@ def billions(amount: Decimal) -> str:
     return _("%(n)s bn") % {"n": numbers.group_digits(Decimal(amount) / 1_000_000_000, places=1)}
 
 
-def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
-    n = next(_ids)
+def _open(width: int, height: int, title: str, desc: str, *, links: bool = False) -> tuple[str, str]:
+    """A chart with links inside is a group, not an image: an image's links would be nested controls."""
+    n, role = next(_ids), "group" if links else "img"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="img" aria-labelledby="chart{n}-t chart{n}-d" class="chart" {FONT} font-size="12">'
+        f'role="{role}" aria-labelledby="chart{n}-t chart{n}-d" class="chart" {FONT} font-size="12">'
         f'<title id="chart{n}-t">{escape(title)}</title><desc id="chart{n}-d">{escape(desc)}</desc>'
     )
     return head, "</svg>"
@@ -50,7 +52,7 @@ def _open(width: int, height: int, title: str, desc: str) -> tuple[str, str]:
 def _link(href: str | None, inner: str, label: str) -> str:
     if not href:
         return inner
-    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
+    return f'<a href="{escape(href)}"><title>{escape(label)}</title>{inner}</a>'
 
 
 @dataclass
@@ -67,7 +69,7 @@ def rate_bars(bars: list[Bar], *, title: str, desc: str) -> SafeString:
     height = top + row_h * len(bars) + 30
     width = label_w + bar_w + 70
     scale_max = max([Decimal(100)] + [b.rate for b in bars if b.rate is not None])
-    head, tail = _open(width, height, title, desc)
+    head, tail = _open(width, height, title, desc, links=any(b.href for b in bars))
     parts = [head]
     for i, bar in enumerate(bars):
         y = top + i * row_h
@@ -199,7 +201,7 @@ def tile_map(tiles: list[Tile], *, title: str, desc: str) -> SafeString:
     cols = max([c for _t, (c, _r) in placed] + [5]) + 1
     rows = max([r for _t, (_c, r) in placed] + [0]) + 1
     width, height = cols * (w + gap), rows * (h + gap) + 40
-    head, tail = _open(width, height, title, desc)
+    head, tail = _open(width, height, title, desc, links=any(t.href for t in tiles))
     parts = [
         head,
         '<defs><pattern id="noplan" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">'
