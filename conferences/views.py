@@ -9,7 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from conferences import forms, pdf, selectors, services
+from conferences import forms, selectors, services
+from reports import pdf
 
 
 def _posted(request):

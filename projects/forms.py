@@ -97,7 +97,9 @@ class ProjectFilter(django_filters.FilterSet):
     """Filters of the project list and its Excel export (the same query parameters)."""
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
-    province = django_filters.ModelChoiceFilter(label=_("Province"), queryset=Province.objects.all())
+    province = django_filters.ModelChoiceFilter(
+        label=_("Province"), queryset=Province.objects.all(), method="filter_province"
+    )
     year = django_filters.NumberFilter(label=_("Plan year"), field_name="plan_year")
     fund = django_filters.ChoiceFilter(label=_("Fund"), choices=Fund.choices)
     activity = django_filters.ModelChoiceFilter(label=_("Activity"), queryset=ActivityContent.objects.all())
@@ -131,6 +133,12 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if provinces is not None:
             self.filters["province"].queryset = provinces
+
+    def filter_province(self, queryset, name, value):
+        """A province with the provinces merged into it: today's Tây Ninh lists old Tây Ninh and Long An too."""
+        from provinces import selectors as province_selectors
+
+        return queryset.filter(province_id__in=province_selectors.province_family_ids(province_id=value.pk))
 
     def filter_search(self, queryset, name, value):
         from projects import selectors

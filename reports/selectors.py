@@ -102,3 +102,28 @@ def completeness(rows: list[Timeliness]) -> dict[str, int]:
 def exceptions_for(*, user: User) -> QuerySet[EntryException]:
     queryset = EntryException.objects.select_related("period", "province", "requested_by", "decided_by")
     return province_selectors.scope_for_user(queryset, user=user)
+
+
+def regional_figures_on(*, region_code: str, day: datetime.date) -> dict:
+    """The region's headline figures at a day (a conference's date): the latest period cut off by then,
+    from the same selectors as the dashboards and reports. Display strings, ready to be frozen as JSON."""
+    from django.utils import translation
+
+    from khuyencong import numbers
+    from reports import figures
+    from reports.snapshot import SYSTEM_READER
+
+    year, kind, number = figures.default_period(day)
+    with translation.override("vi"):
+        dashboard = figures.regional_figures(
+            year=year, kind=kind, number=number, rollup=True, user=SYSTEM_READER, today=day
+        )
+        total = dashboard.total.total.now
+        return {
+            "Kỳ số liệu": str(dashboard.period.label),
+            "Kế hoạch": numbers.format_vnd(total.planned),
+            "Đã giải ngân": numbers.format_vnd(total.disbursed),
+            "Tỷ lệ thực hiện": numbers.format_percent(total.rate),
+            "Kết quả": str(dashboard.headline_rate),
+            "Đăng ký kế hoạch khuyến công quốc gia": str(dashboard.headline_registration),
+        }

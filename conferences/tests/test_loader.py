@@ -64,7 +64,7 @@ def test_2022_conference_facts_from_the_seed(history):
     assert all(f.source for f in c.quoted_figures.all())
     recognition = c.recognitions.get()
     assert recognition.full_name == ""  # the source names nobody: left empty, not invented
-    assert c.regional_figures is None  # the reports app does not provide figures yet
+    assert c.regional_figures is None  # captured by ministry staff from the reports, not loaded
 
 
 def test_unknown_details_stay_empty(history):

@@ -6,7 +6,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from conferences import pdf, services
+from conferences import services
+from reports import pdf
 
 from .conftest import conference_of, province
 

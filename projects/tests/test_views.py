@@ -267,3 +267,14 @@ def test_adjustment_shows_old_and_new_to_the_approver(client, tayninh_officer, t
     client.post(reverse("projects:adjustment_decide", args=[project.pk, adjustment.pk]), {"decision": "approve"})
     project.refresh_from_db()
     assert project.end_date == datetime.date(2026, 12, 12) and project.status == Status.IN_PROGRESS
+
+
+def test_province_filter_includes_the_provinces_merged_into_it(client, ministry_staff, tayninh_officer):
+    long_an = factories.province(80, 2004)
+    old = factories.make_project(by=tayninh_officer, prov=long_an, title="Đề án Long An cũ")
+    new = factories.make_project(by=tayninh_officer, title="Đề án Tây Ninh mới")
+    client.force_login(ministry_staff)
+    page = client.get(reverse("projects:list"), {"province": new.province_id}).context["page"]
+    assert {p.pk for p in page} == {old.pk, new.pk}
+    page = client.get(reverse("projects:list"), {"province": long_an.pk}).context["page"]
+    assert [p.pk for p in page] == [old.pk]
