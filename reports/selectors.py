@@ -52,8 +52,8 @@ class Timeliness:
             "draft": _("not submitted"),
             "overdue": _("overdue"),
             "very_late": _("very late"),
-            "on_time": _("on time"),
-            "late": _("late"),
+            "on_time": _("submitted on time"),
+            "late": _("submitted late"),
         }[self.state]
 
 

@@ -14,7 +14,8 @@ from django.utils.translation import pgettext
 
 from provinces import selectors as province_selectors
 from reports import charts, figures
-from reports.models import PeriodKind
+from reports import selectors as report_selectors
+from reports.models import PeriodKind, ReportingPeriod
 
 PERIODS = {
     "q1": (PeriodKind.QUARTER, 1),
@@ -144,6 +145,10 @@ def regional_dashboard(request):
         title=_("Map of execution rates, %(period)s") % {"period": dashboard.period.label},
         desc=_("Each province at its approximate place, coloured by execution-rate band, with its rate written."),
     )
+    stored = ReportingPeriod.objects.filter(kind=choice["kind"], year=choice["year"], number=choice["number"]).first()
+    if stored is not None:  # who has reported for the period: submitted on time, late, or not at all
+        rows = report_selectors.timeliness(period=stored, today=today)
+        context.update(reporting_period=stored, reporting=rows, reporting_totals=report_selectors.completeness(rows))
     return render(request, "reports/regional_dashboard.html", context)
 
 

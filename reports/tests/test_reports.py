@@ -277,3 +277,18 @@ def test_reminders_are_sent_once_per_kind(report_settings, reference_data, tayni
     assert services.reminders_send(today=TODAY) == 0
     assert [m.to for m in mailoutbox] == [["tn@example.vn"]]
     assert "Quý 3/2026" in mailoutbox[0].subject
+
+
+def test_regional_dashboard_says_who_has_not_reported(
+    client, report_settings, reference_data, tayninh_approver, ministry_staff
+):
+    services.reports_sweep(today=TODAY)
+    period = ReportingPeriod.objects.get(kind=PeriodKind.QUARTER, year=2026, number=3)
+    with freeze_time(datetime.datetime.combine(period.deadline, datetime.time(9))):
+        services.report_submit(
+            report=Report.objects.get(period=period, province=tayninh_approver.unit.province), by=tayninh_approver
+        )
+    client.force_login(ministry_staff)
+    with freeze_time("2026-11-28 10:00:00+07:00"):
+        html = client.get(reverse("reports:regional_dashboard"), {"year": 2026, "period": "q3"}).content.decode()
+    assert "1/9" in html and "đúng hạn" in html and "rất chậm" in html
