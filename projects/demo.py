@@ -285,6 +285,7 @@ class _Seeder:
             rows.append(
                 Beneficiary(
                     name=name,
+                    name_folded=fold(name)[:255],
                     kind=kind,
                     tax_code=f"99{self.serial:08d}" if has_tax_code else "",
                     commune=commune,

@@ -104,6 +104,8 @@ class Beneficiary(models.Model):
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     commune = models.ForeignKey("provinces.Commune", on_delete=models.PROTECT, null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Establishments without a tax code are matched by folded name (and commune, kind): indexed.
+    name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
     class Meta:
         verbose_name = _("beneficiary")

@@ -474,15 +474,17 @@ def beneficiary_match_or_create(
 ) -> Beneficiary:
     """One record per establishment: matched by tax code when it has one, else by folded name and commune."""
     tax_code = (tax_code or "").strip().replace(" ", "")
+    folded = fold(name)[:255]
     if tax_code:
         beneficiary, _created = Beneficiary.objects.get_or_create(
-            tax_code=tax_code, defaults={"name": name, "kind": kind, "commune": commune, "address": address}
+            tax_code=tax_code,
+            defaults={"name": name, "name_folded": folded, "kind": kind, "commune": commune, "address": address},
         )
         return beneficiary
-    for candidate in Beneficiary.objects.filter(tax_code="", commune=commune, kind=kind):
-        if fold(candidate.name) == fold(name):
-            return candidate
-    return Beneficiary.objects.create(name=name, kind=kind, commune=commune, address=address)
+    match = Beneficiary.objects.filter(tax_code="", name_folded=folded, commune=commune, kind=kind).first()
+    if match:
+        return match
+    return Beneficiary.objects.create(name=name, name_folded=folded, kind=kind, commune=commune, address=address)
 
 
 @transaction.atomic
