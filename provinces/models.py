@@ -56,7 +56,7 @@ class Province(models.Model):
     def __str__(self) -> str:
         if self.is_current:
             return self.name
-        return _("%(name)s (before %(date)s)") % {"name": self.name, "date": self.valid_to.strftime("%m/%Y")}
+        return _("%(name)s (until %(date)s)") % {"name": self.name, "date": self.valid_to.strftime("%m/%Y")}
 
     @property
     def is_current(self) -> bool:

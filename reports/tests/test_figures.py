@@ -121,5 +121,5 @@ def test_page_shows_the_hand_worked_figures(client, hand_data, ministry_staff):
         and "<desc id=" in html
     )
     as_is = client.get(reverse("reports:regional_dashboard"), {"year": 2025, "period": "nine", "view": "asis"})
-    old = cells_of(as_is.content.decode(), "Tây Ninh")  # the first Tây Ninh row: the former province
+    old = cells_of(as_is.content.decode(), "Tây Ninh (đến 06/2025)")  # the former province
     assert old[5:10][:4] == ["800.000.000 đ", "200.000.000 đ", "25,0%", "35,0%"] and "10,0" in old[9]
