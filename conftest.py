@@ -18,6 +18,33 @@ def _fast_and_isolated(settings, tmp_path):
     settings.LANGUAGE_CODE = "vi"
 
 
+@pytest.fixture(autouse=True)
+def _force_login_gives_the_second_factor(monkeypatch):
+    """Tests that sign in with client.force_login act as fully signed-in users: for accounts that must give
+    a TOTP code (ministry staff, administrators) the session is also marked verified with a confirmed device,
+    as after the code page. Tests of the second factor itself sign in through the login form instead."""
+    from django.test import Client
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from khuyencong import security
+
+        if security.otp_mandatory(user):
+            device = security.totp_device_for(user=user) or TOTPDevice.objects.create(
+                user=user, name="test", confirmed=True
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Debian's Chromium: Playwright cannot download its own browser on these machines."""

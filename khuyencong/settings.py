@@ -4,10 +4,12 @@ Defaults run a fresh clone on SQLite under var/ with an embedded Celery broker; 
 REDIS_URL to run on PostgreSQL and Redis. DJANGO_PRODUCTION=1 turns on the deployment hardening.
 """
 
+import datetime
 import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +48,10 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "khuyencong",
     "provinces",
     "projects",
@@ -55,15 +61,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "khuyencong.security.SessionOTPMiddleware",  # django-otp's OTPMiddleware, one query fewer
+    "khuyencong.security.OTPRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: it turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "khuyencong.urls"
@@ -99,7 +109,7 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "provinces.User"
-AUTHENTICATION_BACKENDS = ["provinces.auth.PortalBackend"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "provinces.auth.PortalBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -147,6 +157,39 @@ SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 3600)))
 SESSION_SAVE_EVERY_REQUEST = True  # the age then counts from the last request: expiry on inactivity
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): only our own files, no inline script or style anywhere. The API
+# documentation pages relax style-src for themselves only (khuyencong/api_docs.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Login throttle (django-axes): 5 failures for one user name from one address lock that pair out for
+# 15 minutes; other users at the same address, and the same user elsewhere, are unaffected.
+AXES_FAILURE_LIMIT = int(os.environ.get("KC_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("KC_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "khuyencong.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "khuyencong.security.client_ip"
+AXES_VERBOSE = False
+# Behind a reverse proxy: how many proxies append to X-Forwarded-For (0: use the socket address).
+KC_PROXY_COUNT = int(os.environ.get("KC_PROXY_COUNT", "0"))
+
+# Second factor (django-otp, TOTP): ministry staff and administrators must verify a code after the
+# password (khuyencong.security.OTPRequiredMiddleware); anyone may enrol from /account/.
+OTP_TOTP_ISSUER = "Khuyến công"
 
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True

@@ -9,6 +9,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", include("khuyencong.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("provinces/", include("provinces.urls")),
     path("projects/", include("projects.urls")),
