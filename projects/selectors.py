@@ -100,6 +100,13 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     )
 
 
+def this_period_missing_count(*, user: User, period) -> int:
+    """How many of the officer's active projects have no progress row for the period yet."""
+    return (
+        project_list_for(user=user).filter(status__in=ACTIVE_STATUSES).exclude(progress_updates__period=period).count()
+    )
+
+
 def history_for(project: Project) -> list[dict]:
     """Every recorded change to a project, its money entries and progress: who, when, field, old → new."""
     changes = []

@@ -25,6 +25,7 @@ from provinces import selectors as province_selectors
 from reports import periods
 
 PAGE_SIZE = 50
+PERIOD_PAGE_SIZE = 25  # each row is a form: keep the page light
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -247,14 +248,15 @@ def attachment_download(request, pk):
 
 @login_required
 def this_period(request):
-    """An officer's active projects on one screen, to enter the period's progress and spending row by row."""
+    """An officer's active projects, a page at a time, to enter the period's progress and spending row by row."""
     period = periods.current_quarter()
-    rows = list(selectors.this_period_rows(user=request.user, period=period))
-    for row in rows:
+    rows = selectors.this_period_rows(user=request.user, period=period)
+    page = Paginator(rows, PERIOD_PAGE_SIZE).get_page(request.GET.get("page"))
+    for row in page:
         row.progress = row.period_progress[0] if row.period_progress else None
         row.form = ProgressForm(prefix=f"p{row.pk}", initial=_progress_initial(row.progress))
-    missing = sum(1 for row in rows if row.progress is None)
-    return render(request, "projects/this_period.html", {"period": period, "rows": rows, "missing": missing})
+    missing = selectors.this_period_missing_count(user=request.user, period=period)
+    return render(request, "projects/this_period.html", {"period": period, "page": page, "missing": missing})
 
 
 def _progress_initial(progress) -> dict:

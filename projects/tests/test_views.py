@@ -185,9 +185,9 @@ def test_this_period_lists_active_projects_and_saves_a_row(
     ]
     client.force_login(tayninh_officer)
     periods.current_quarter()
-    # session, user, period (+savepoint pair), unit, scope (2), projects with money subqueries, progress
-    # prefetch, session touch (+savepoint pair): the same for 3 projects or 300
-    with django_assert_max_num_queries(14):
+    # session, user, period (+savepoint pair), unit, scope (2), page count, a page of projects with money
+    # subqueries, progress prefetch, the missing count, session touch (+savepoint pair)
+    with django_assert_max_num_queries(16):
         response = client.get(reverse("projects:this_period"))
     assert "3 đề án chưa báo cáo" in response.content.decode()
     target = projects[1]
@@ -207,6 +207,16 @@ def test_this_period_lists_active_projects_and_saves_a_row(
     assert target.progress_updates.get().completion_percent == 40
     assert target.money_entries.get().amount == 25_000_000
     assert "2 đề án chưa báo cáo" in client.get(reverse("projects:this_period")).content.decode()
+    for i in range(30):
+        factories.approve(
+            factories.make_project(by=tayninh_officer, title=f"Thêm {i}"),
+            officer=tayninh_officer,
+            approver=tayninh_approver,
+        )
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("projects:this_period"))
+    assert "32 đề án chưa báo cáo" in response.content.decode()
+    assert len(response.context["page"]) == 25 and response.context["page"].paginator.num_pages == 2
 
 
 @freeze_time("2026-11-20 09:00:00+07:00")
