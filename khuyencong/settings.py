@@ -250,6 +250,9 @@ REPORTS_PERIOD_KINDS = env_list("KC_REPORT_KINDS", "quarter,half,nine,year")
 REPORTS_LOOKBACK_DAYS = int(os.environ.get("KC_REPORT_LOOKBACK_DAYS", "200"))
 REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFORE", "3"))
 REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
+# A report queued or running for longer than this is taken as lost (dead worker, lost broker message)
+# and queued again by the sweep: above the task's hard time limit, so a slow render is not doubled.
+REPORTS_STUCK_AFTER_SECONDS = int(os.environ.get("KC_REPORT_STUCK_AFTER_SECONDS", str(CELERY_TASK_TIME_LIMIT + 60)))
 
 # The REST API (khuyencong/api.py): bearer tokens for systems, the session for the browser; JSON only.
 REST_FRAMEWORK = {

@@ -12,9 +12,11 @@ urlpatterns = [
     path("account/", include("khuyencong.account_urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("provinces/", include("provinces.urls")),
-    path("projects/", include("projects.urls")),
     path("", include("reports.urls")),
-    path("api/", include("khuyencong.api_urls")),
+    path("projects/", include("projects.urls")),
     path("conferences/", include("conferences.urls")),
+    path("api/", include("khuyencong.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = "khuyencong.views.server_error"

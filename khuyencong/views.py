@@ -1,5 +1,9 @@
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.db import DatabaseError, InterfaceError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -29,3 +33,15 @@ def home(request):
         "provinces_in_scope": province_selectors.provinces_in_scope_for(user=user),
     }
     return render(request, "home.html", context)
+
+
+def server_error(request):
+    """Django's 500 handler: a plain page that needs no database. When the database is what failed, it
+    says so and answers 503 (Retry-After), so proxies and monitors see a temporary outage."""
+    error = sys.exc_info()[1]
+    database_down = isinstance(error, DatabaseError | InterfaceError) and not health.database_ok()
+    template = "503.html" if database_down else "500.html"
+    response = HttpResponse(loader.get_template(template).render({}), status=503 if database_down else 500)
+    if database_down:
+        response["Retry-After"] = "30"
+    return response

@@ -8,10 +8,14 @@ to them, so a worker killed half-way leaves the previous files in place and the 
 import datetime
 import hashlib
 import logging
+import os
+import tempfile
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -78,7 +82,7 @@ def reports_sweep(*, today: datetime.date | None = None) -> dict[str, int]:
             created += was_created
             if report.generation == G.IDLE:
                 to_queue.append(report.pk)
-    stale = timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
+    stale = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_STUCK_AFTER_SECONDS)
     stuck = Report.objects.filter(
         Q(generation=G.QUEUED, queued_at__lt=stale) | Q(generation=G.RUNNING, started_at__lt=stale)
     ).values_list("pk", flat=True)
@@ -130,8 +134,8 @@ def report_generate(*, report_id: int) -> bool:
         raise
     pdf_sha, xlsx_sha = hashlib.sha256(pdf_bytes).hexdigest(), hashlib.sha256(xlsx_bytes).hexdigest()
     stem = f"{report.period.year}/{report.pk}-v{report.version}"
-    pdf_name = report.pdf.storage.save(f"reports/{stem}-{pdf_sha[:12]}.pdf", ContentFile(pdf_bytes))
-    xlsx_name = report.xlsx.storage.save(f"reports/{stem}-{xlsx_sha[:12]}.xlsx", ContentFile(xlsx_bytes))
+    pdf_name = _store(report.pdf.storage, f"reports/{stem}-{pdf_sha[:12]}.pdf", pdf_bytes)
+    xlsx_name = _store(report.xlsx.storage, f"reports/{stem}-{xlsx_sha[:12]}.xlsx", xlsx_bytes)
     fields = {
         "generation": G.READY,
         "generated_at": timezone.now(),
@@ -157,6 +161,21 @@ def report_retry_later(*, report_id: int, error: str) -> None:
     Report.objects.filter(pk=report_id, generation__in=[G.RUNNING, G.FAILED]).update(
         generation=G.QUEUED, queued_at=timezone.now(), error=error[:2000]
     )
+
+
+def _store(storage, name: str, content: bytes) -> str:
+    """Write a file so that it is either whole under its name or not there: on local storage through a
+    temporary file and an atomic rename (a worker killed mid-write leaves no half file under the name)."""
+    if not isinstance(storage, FileSystemStorage):
+        return storage.save(name, ContentFile(content))
+    path = Path(storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=path.parent, prefix=".part-", delete=False) as handle:
+        handle.write(content)
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(handle.name, path)  # same name, same content: a second render of the same bytes is harmless
+    return name
 
 
 def report_mark_failed(*, report_id: int, error: str) -> None:
