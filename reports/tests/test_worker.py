@@ -1,51 +1,14 @@
 """A real Celery worker against a real Redis produces a report end to end (CI runs it; skipped without Redis)."""
 
 import datetime
-import os
 import time
 
 import pytest
 
-from khuyencong.celery import app
 from reports import services
 from reports.models import Report
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-REDIS_URL = os.environ.get("REDIS_URL", "")
-
-
-@pytest.fixture
-def redis_app(settings):
-    if not REDIS_URL:
-        if os.environ.get("CI"):
-            pytest.fail("REDIS_URL must be set on CI")
-        pytest.skip("REDIS_URL is not set")
-    url = REDIS_URL.rsplit("/", 1)[0] + "/15"  # a database of its own, flushed here
-    import redis
-
-    redis.Redis.from_url(url).flushdb()
-    saved = {
-        key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager", "broker_transport_options")
-    }
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(
-        broker_url=url,
-        result_backend=url,
-        task_always_eager=False,
-        broker_transport_options={"visibility_timeout": 600},
-    )
-    _reset_connections()
-    yield app
-    app.conf.update(saved)
-    _reset_connections()
-
-
-def _reset_connections() -> None:
-    """Drop pooled broker connections so the next task is sent with the broker just configured."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
 
 
 def test_worker_generates_a_report_queued_by_the_sweep(redis_app, reference_data, settings):
