@@ -143,3 +143,17 @@ def history_for(project: Project) -> list[dict]:
             previous_by_id[record.id] = record
             changes.append(entry)
     return sorted(changes, key=lambda entry: entry["when"], reverse=True)
+
+
+def registrations_for(*, user: User, plan_year: int) -> QuerySet:
+    """The national-plan registrations of a plan year that the user may see, by province."""
+    from projects.models import NationalPlanRegistration
+
+    queryset = NationalPlanRegistration.objects.filter(plan_year=plan_year).select_related("province")
+    return province_selectors.scope_for_user(queryset, user=user).order_by("province__name")
+
+
+def registration_years() -> list[int]:
+    from projects.models import NationalPlanRegistration
+
+    return list(NationalPlanRegistration.objects.order_by("-plan_year").values_list("plan_year", flat=True).distinct())

@@ -11,7 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,9 @@ from projects import rules
 from projects.models import (
     Attachment,
     Beneficiary,
+    Fund,
     MoneyEntry,
+    NationalPlanRegistration,
     Programme,
     ProgressUpdate,
     Project,
@@ -535,3 +537,54 @@ def period_entry_save(
             note=_("Entered with the progress of %(period)s") % {"period": period.label},
         )
     return row
+
+
+@transaction.atomic
+def registration_open(*, plan_year: int, deadline: datetime.date, by: User) -> int:
+    """Ministry staff open next year's national-plan registration: one row per province of the region on
+    the deadline, not registered yet. Idempotent; a later call moves the deadline. Returns the row count."""
+    if not by.sees_all_provinces:
+        raise PermissionDenied(_("Only ministry staff open the national plan registration."))
+    if not Programme.objects.filter(start_year__lte=plan_year, end_year__gte=plan_year).exists():
+        raise ValidationError(
+            {"plan_year": _("Plan year %(year)s is outside every extension programme.") % {"year": plan_year}}
+        )
+    provinces = province_selectors.provinces_in_region_on(day=deadline)
+    for province in provinces:
+        NationalPlanRegistration.objects.update_or_create(
+            province=province, plan_year=plan_year, defaults={"deadline": deadline}
+        )
+    return provinces.count()
+
+
+@transaction.atomic
+def registration_submit(*, province: Province, plan_year: int, by: User) -> NationalPlanRegistration:
+    """The provincial approver registers the province's national-fund projects for the plan year: their
+    number and requested support are taken from the projects registered for that year. After the
+    deadline the registration is recorded as late."""
+    if by.role != User.Role.APPROVER:
+        raise PermissionDenied(_("Only the provincial approver registers the national plan."))
+    _check_in_scope(by, province)
+    registration = (
+        NationalPlanRegistration.objects.select_for_update().filter(province=province, plan_year=plan_year).first()
+    )
+    if registration is None:
+        raise ValidationError(_("The ministry has not opened registration for %(year)s.") % {"year": plan_year})
+    projects = Project.objects.filter(
+        province_id__in=province_selectors.province_family_ids(province_id=province.pk),
+        plan_year=plan_year,
+        fund=Fund.NATIONAL,
+        status__in=[Status.REGISTERED, Status.APPRAISED, Status.APPROVED],
+    )
+    totals = projects.aggregate(n=Count("id"), support=Sum("approved_support"))
+    if not totals["n"]:
+        raise ValidationError(
+            _("Submit at least one national-fund project for %(year)s before registering.") % {"year": plan_year}
+        )
+    now = timezone.now()
+    late = timezone.localtime(now).date() > registration.deadline
+    registration.status = NationalPlanRegistration.Status.LATE if late else NationalPlanRegistration.Status.REGISTERED
+    registration.registered_at = now
+    registration.project_count, registration.requested_amount = totals["n"], totals["support"] or Decimal(0)
+    registration.save()
+    return registration

@@ -9,6 +9,7 @@ urlpatterns = [
     path("import/", views.project_import, name="import"),
     path("import-template.xlsx", views.import_template, name="import_template"),
     path("new/", views.project_create, name="create"),
+    path("national-plan/", views.registrations, name="registrations"),
     path("this-period/", views.this_period, name="this_period"),
     path("this-period/<int:pk>/", views.this_period_save, name="this_period_save"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment"),

@@ -1,5 +1,6 @@
 """Project pages: thin doors onto projects.selectors (reads, scoped) and projects.services (writes)."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -7,7 +8,10 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from projects import excel, rules, selectors, services
@@ -332,3 +336,56 @@ def project_import(request):
             )
             return redirect("projects:list")
     return render(request, "projects/project_import.html", {"form": form, "errors": errors})
+
+
+class RegistrationOpenForm(forms.Form):
+    plan_year = forms.IntegerField(label=gettext_lazy("Plan year"), min_value=2021, max_value=2100)
+    deadline = forms.DateField(
+        label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+
+@login_required
+def registrations(request):
+    """Next year's national-plan registration: the ministry opens it with a deadline and sees who has
+    registered ("04/20"); each province's approver registers the national-fund projects it has submitted."""
+    years = selectors.registration_years()
+    default_year = years[0] if years else timezone.localdate().year + 1
+    try:
+        plan_year = int(request.GET.get("year", default_year))
+    except ValueError:
+        plan_year = default_year
+    open_form = RegistrationOpenForm(request.POST or None) if request.user.sees_all_provinces else None
+    if request.method == "POST":
+        try:
+            if open_form is not None and open_form.is_valid():
+                data = open_form.cleaned_data
+                count = services.registration_open(
+                    plan_year=data["plan_year"], deadline=data["deadline"], by=request.user
+                )
+                messages.success(
+                    request,
+                    _("Registration for %(year)s is open to %(n)s provinces.")
+                    % {"year": data["plan_year"], "n": count},
+                )
+                return redirect(f"{reverse('projects:registrations')}?year={data['plan_year']}")
+            if request.user.is_provincial:
+                services.registration_submit(province=request.user.unit.province, plan_year=plan_year, by=request.user)
+                messages.success(
+                    request, _("Your province's registration for %(year)s was recorded.") % {"year": plan_year}
+                )
+                return redirect(f"{reverse('projects:registrations')}?year={plan_year}")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+    rows = list(selectors.registrations_for(user=request.user, plan_year=plan_year))
+    registered = sum(1 for row in rows if row.status != row.Status.NOT_REGISTERED)
+    on_time = sum(1 for row in rows if row.status == row.Status.REGISTERED)
+    context = {
+        "plan_year": plan_year,
+        "years": years,
+        "rows": rows,
+        "registered": registered,
+        "on_time": on_time,
+        "open_form": open_form,
+    }
+    return render(request, "projects/registrations.html", context)
