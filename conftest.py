@@ -15,6 +15,7 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.REPORTS_SWEEP_ON_WORKER_START = False  # tests run their sweeps themselves
     settings.LANGUAGE_CODE = "vi"
 
 

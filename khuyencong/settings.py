@@ -252,6 +252,7 @@ REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFOR
 REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
 # A report queued or running for longer than this is taken as lost (dead worker, lost broker message)
 # and queued again by the sweep: above the task's hard time limit, so a slow render is not doubled.
+REPORTS_SWEEP_ON_WORKER_START = env_bool("KC_SWEEP_ON_WORKER_START", True)
 REPORTS_STUCK_AFTER_SECONDS = int(os.environ.get("KC_REPORT_STUCK_AFTER_SECONDS", str(CELERY_TASK_TIME_LIMIT + 60)))
 
 # The REST API (khuyencong/api.py): bearer tokens for systems, the session for the browser; JSON only.
@@ -295,6 +296,11 @@ SPECTACULAR_SETTINGS = {
         "MoneyEntryKindEnum": "projects.models.MoneyEntry.Kind",
         "BeneficiaryKindEnum": "projects.models.Beneficiary.Kind",
         "PeriodKindEnum": "reports.models.PeriodKind",
+        "ReportStatusEnum": "reports.models.Report.Status",
+        "ReportGenerationEnum": "reports.models.Report.Generation",
+        "ConferenceStatusEnum": "conferences.models.Conference.Status",
+        "FollowUpStatusEnum": "conferences.models.ConclusionFollowUp.Status",
+        "DocumentKindEnum": "conferences.models.Document.Kind",
     },
 }
 

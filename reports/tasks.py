@@ -2,6 +2,8 @@
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import worker_ready
+from django.conf import settings
 from django.db import OperationalError
 
 from reports import services
@@ -33,3 +35,10 @@ def reports_sweep() -> dict:
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def reminders_send() -> int:
     return services.reminders_send()
+
+
+@worker_ready.connect
+def sweep_when_a_worker_starts(sender=None, **kwargs) -> None:
+    """Beat's first sweep comes one interval after it starts; a starting worker heals at once instead."""
+    if settings.REPORTS_SWEEP_ON_WORKER_START:
+        reports_sweep.delay()

@@ -45,6 +45,7 @@ def worker(postgres, redis_app, redis_url, settings, tmp_path):
         "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
         "KC_VAR_DIR": str(tmp_path / "var"),
         "CELERY_EAGER": "0",
+        "KC_SWEEP_ON_WORKER_START": "0",  # the test sweeps itself, with its own settings
     }
     started: list[subprocess.Popen] = []
 
