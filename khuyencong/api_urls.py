@@ -4,9 +4,11 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from conferences import api as conferences_api
 from khuyencong import api, api_docs, api_views
 from projects import api as projects_api
 from provinces import api as provinces_api
+from reports import api as reports_api
 
 router = SimpleRouter()
 router.register("provinces", provinces_api.ProvinceViewSet, basename="province")
@@ -17,7 +19,8 @@ router.register("reporting-periods", projects_api.ReportingPeriodViewSet, basena
 router.register("plans", projects_api.PlanViewSet, basename="plan")
 router.register("national-plan-registrations", projects_api.RegistrationViewSet, basename="national-plan-registration")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
-# Not yet: reports (no report model yet) and conferences (no endpoints yet): see the README API section.
+router.register("reports", reports_api.ReportViewSet, basename="report")
+router.register("conferences", conferences_api.ConferenceViewSet, basename="conference")
 
 app_name = "api"
 urlpatterns = [

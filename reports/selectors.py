@@ -127,3 +127,11 @@ def regional_figures_on(*, region_code: str, day: datetime.date) -> dict:
             "Kết quả": str(dashboard.headline_rate),
             "Đăng ký kế hoạch khuyến công quốc gia": str(dashboard.headline_registration),
         }
+
+
+def reports_published_for(*, user: User, include_drafts: bool = False) -> QuerySet[Report]:
+    """What the API reads by default: reports in the user's scope whose figures are frozen (submitted,
+    accepted, returned); `include_drafts` adds the drafts the same scope reaches (their own province's for
+    provincial accounts, every one for ministry staff)."""
+    queryset = report_list_for(user=user).select_related("reviewed_by")
+    return queryset if include_drafts else queryset.exclude(status=Report.Status.DRAFT)

@@ -20,10 +20,13 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from conferences import services as conference_services
 from projects.models import Fund
 from projects.tests import factories
 from provinces import api_tokens
-from reports.models import ReportingPeriod
+from reports import services as report_services
+from reports import tasks as report_tasks
+from reports.models import Report, ReportingPeriod
 
 EXAMPLES = int(os.environ.get("KC_FUZZ_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -52,6 +55,21 @@ def _seed(tayninh_officer, tayninh_approver, cantho_officer, ministry_staff):
     return running
 
 
+def _seed_reports_and_conferences(settings, monkeypatch, tayninh_approver) -> dict[str, int]:
+    """The last quarter's reports as drafts (not rendered: one render is enough), Tây Ninh's submitted with its
+    files; the known conference history."""
+    settings.REPORTS_PERIOD_KINDS = ["quarter"]
+    settings.REPORTS_LOOKBACK_DAYS = 100
+    with monkeypatch.context() as patched:
+        patched.setattr(report_tasks.report_generate, "delay", lambda *args, **kwargs: None)
+        report_services.reports_sweep()
+    report = Report.objects.filter(province=tayninh_approver.unit.province).order_by("-period__ends_on").first()
+    report_services.report_submit(report=report, by=tayninh_approver)  # rendered on commit (eager Celery)
+    conference_services.conferences_load()
+    conference = conference_services.Conference.objects.order_by("year").first()
+    return {"reports": report.pk, "conferences": conference.pk}
+
+
 def _known_ids(running) -> dict[str, int]:
     """An existing, in-scope row per resource, so generated requests also reach real objects, not only 404s."""
     from provinces.models import ActivityContent, Commune
@@ -70,13 +88,14 @@ def _known_ids(running) -> dict[str, int]:
 @pytest.mark.fuzz
 @pytest.mark.django_db(transaction=True)
 def test_api_fuzzed_from_its_schema(
-    live_server, settings, tayninh_officer, tayninh_approver, cantho_officer, ministry_staff
+    live_server, settings, monkeypatch, tayninh_officer, tayninh_approver, cantho_officer, ministry_staff
 ):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"api_anon": "100000/minute", "api_user": "100000/minute"},
     }
     known = _known_ids(_seed(tayninh_officer, tayninh_approver, cantho_officer, ministry_staff))
+    known |= _seed_reports_and_conferences(settings, monkeypatch, tayninh_approver)
     _token, raw = api_tokens.api_token_issue(
         user=tayninh_officer, by=tayninh_officer, name="fuzz", days=1, can_write=True
     )
