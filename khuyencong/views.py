@@ -3,8 +3,8 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, JsonResponse
-from django.template import loader
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
