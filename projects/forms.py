@@ -84,6 +84,11 @@ class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or XLSX)"))
 
+    def __init__(self, *args, **kwargs):
+        # Shown beside the money form, which has a "kind" too: ids of their own keep each label on its field.
+        kwargs.setdefault("auto_id", "attachment_%s")
+        super().__init__(*args, **kwargs)
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

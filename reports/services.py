@@ -216,7 +216,8 @@ def report_submit(*, report: Report, by: User) -> Report:
     if by.role != User.Role.APPROVER:
         raise PermissionDenied(_("Only the provincial approver submits the report."))
     _check_province(by, report)
-    report = Report.objects.select_for_update().select_related("period", "province").get(pk=report.pk)
+    # Only the report's row: the regional report has no province, and PostgreSQL refuses FOR UPDATE on an outer join.
+    report = Report.objects.select_for_update(of=("self",)).select_related("period", "province").get(pk=report.pk)
     if report.status != Report.Status.DRAFT:
         raise ValidationError(_("This report has already been submitted."))
     report.snapshot = snapshot.build(report)
