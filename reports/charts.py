@@ -192,10 +192,15 @@ def tile_map(tiles: list[Tile], *, title: str, desc: str) -> SafeString:
     """One square per province at its rough place on the map, filled by execution-rate band, rate in text."""
     w, h, gap = 120, 58, 6
     placed, spare = [], 0
+    # A year across the 2025 merger shows both sets: today's provinces get a block of their own below.
+    both_sets = len({tile.code_set for tile in tiles}) > 1
+    below = max(r for _c, r in TILES[2004].values()) + 2
     for tile in tiles:
         spot = TILES.get(tile.code_set, {}).get(tile.code)
+        if spot is not None and both_sets and tile.code_set == 2025:
+            spot = (spot[0], spot[1] + below)
         if spot is None:  # a province the layout does not know: a row of its own below
-            spot = (spare % 6, 7 + spare // 6)
+            spot = (spare % 6, (2 * below if both_sets else 7) + spare // 6)
             spare += 1
         placed.append((tile, spot))
     cols = max([c for _t, (c, _r) in placed] + [5]) + 1

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 from django.urls import reverse
 
@@ -60,3 +61,12 @@ def test_query_count_does_not_grow_with_data(client, ministry_staff, hand_data, 
     province = reverse("reports:province_dashboard", args=[hand_data["tn_new"].pk])
     with django_assert_max_num_queries(20):
         assert client.get(province, params).status_code == 200
+
+
+def test_tile_map_keeps_former_and_todays_provinces_apart():
+    from reports import charts
+
+    tiles = [charts.Tile(92, 2004, "Thành phố Cần Thơ", None), charts.Tile(92, 2025, "Thành phố Cần Thơ", None)]
+    svg = str(charts.tile_map(tiles, title="t", desc="d"))
+    positions = re.findall(r'<rect x="(\d+)" y="(\d+)" width="120"', svg)
+    assert len(positions) == 2 and positions[0] != positions[1]
