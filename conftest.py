@@ -17,6 +17,9 @@ def _fast_and_isolated(settings, tmp_path):
     settings.CELERY_TASK_ALWAYS_EAGER = True
     settings.REPORTS_SWEEP_ON_WORKER_START = False  # tests run their sweeps themselves
     settings.LANGUAGE_CODE = "vi"
+    from django.core.cache import cache
+
+    cache.clear()  # throttle counters live in the cache: each test starts with none
 
 
 @pytest.fixture(autouse=True)

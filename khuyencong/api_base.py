@@ -122,6 +122,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             )
         token = api_tokens.token_lookup(words[1].decode("latin-1"))
         if token is None:
+            throttle_anonymous(request)  # guessing tokens counts against the address's anonymous rate
             raise ApiError(
                 status_code=401,
                 code="authentication_failed",
@@ -138,6 +139,7 @@ class ApiAccess(BasePermission):
 
     def has_permission(self, request, view):
         if not (request.user and request.user.is_authenticated):
+            throttle_anonymous(request)  # DRF checks permissions before throttles: without this, never limited
             return False
         if isinstance(request.auth, ApiToken) and not request.auth.can_write and request.method not in SAFE_METHODS:
             raise ApiError(
@@ -155,6 +157,19 @@ class _RuntimeRates:
 
 class ApiAnonThrottle(_RuntimeRates, AnonRateThrottle):
     scope = "api_anon"
+
+
+class _RefusedRequestThrottle(ApiAnonThrottle):
+    def get_cache_key(self, request, view):
+        # A request about to be refused (no or unknown credentials) counts by address, whatever it sent.
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+def throttle_anonymous(request) -> None:
+    """Apply the anonymous rate to a request that will be refused as unauthenticated (429 when over it)."""
+    throttle = _RefusedRequestThrottle()
+    if not throttle.allow_request(request, None):
+        raise exceptions.Throttled(wait=throttle.wait())
 
 
 class ApiUserThrottle(_RuntimeRates, UserRateThrottle):

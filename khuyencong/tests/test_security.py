@@ -247,3 +247,20 @@ def test_api_throttle_answers_429_with_retry_after(settings, tayninh_officer):
     assert [r.status_code for r in responses] == [200, 200, 429]
     assert int(responses[-1]["Retry-After"]) > 0
     cache.clear()
+
+
+def test_anonymous_and_guessed_tokens_are_throttled_too(settings):
+    cache.clear()
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {"api_anon": "3/minute", "api_user": "100/minute"},
+    }
+    anonymous = [APIClient().get("/api/v1/provinces/").status_code for _ in range(4)]
+    assert anonymous == [401, 401, 401, 429]
+    cache.clear()
+    guesser = APIClient()
+    guesser.credentials(HTTP_AUTHORIZATION="Bearer kc_00000000_guess")
+    responses = [guesser.get("/api/v1/provinces/") for _ in range(4)]
+    assert [r.status_code for r in responses] == [401, 401, 401, 429]
+    assert int(responses[-1]["Retry-After"]) > 0 and responses[-1].json()["error"]["status"] == 429
+    cache.clear()
