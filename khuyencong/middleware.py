@@ -1,3 +1,5 @@
+import time
+
 from django.conf import settings
 from django.utils import translation
 
@@ -20,4 +22,25 @@ class PortalLanguageMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class SessionActivityMiddleware:
+    """Sessions expire after SESSION_COOKIE_AGE of inactivity, without a database write on every request:
+    a signed-in session's expiry is pushed forward at most once every SESSION_REFRESH_SECONDS.
+
+    So inactivity ends a session between AGE − REFRESH and AGE after the last request. Placed after
+    SessionMiddleware, so the session is saved (and the cookie renewed) on the way out.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.get("_auth_user_id"):
+            now = int(time.time())
+            if now - session.get("_seen", 0) >= settings.SESSION_REFRESH_SECONDS:
+                session["_seen"] = now  # marks the session modified: saved with a fresh expiry
         return response

@@ -54,3 +54,14 @@ def test_officers_cannot_open_the_admin(client, tayninh_officer):
 def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(client, db):
     html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     assert '<html lang="vi">' in html
+
+
+def test_a_busy_user_does_not_write_the_session_on_every_request(client, tayninh_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(tayninh_officer)
+    client.get(reverse("provinces:list"))  # first request after sign-in: stamps the session
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("provinces:list"))
+    assert not [q for q in queries.captured_queries if q["sql"].startswith("UPDATE") and "django_session" in q["sql"]]
