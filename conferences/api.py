@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from conferences import selectors, services, uploads
 from conferences.models import ConclusionFollowUp, Conference, Delegate, Document
-from khuyencong import api
+from khuyencong import api, filetypes
 from projects.api import ID_REGEX
 from provinces.models import Province, Unit
 
@@ -355,7 +355,7 @@ class FollowUpReportSerializer(api.StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
-DOCUMENT_TYPES = sorted({content_type for _ext, content_type in uploads.TYPES.values()})
+DOCUMENT_TYPES = sorted(filetypes.KINDS[kind][1] for kind in uploads.ACCEPTED)
 
 
 class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):

@@ -15,7 +15,7 @@ from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong import numbers
+from khuyencong import filetypes, numbers
 from khuyencong.text import fold
 from projects import rules
 from projects.models import (
@@ -398,31 +398,8 @@ def progress_save(
     return row
 
 
-# What an attachment may be, told by its first bytes, not by its name.
-SIGNATURES = [
-    (b"%PDF-", "application/pdf", ".pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", ".jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", ".png"),
-]
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "xlsx")  # checked by content (khuyencong.filetypes)
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
-
-
-def sniff(head: bytes, file) -> tuple[str, str] | None:
-    """(content type, extension) from the content, or None when it is not an accepted kind."""
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    if head.startswith(b"PK\x03\x04"):
-        import zipfile
-
-        try:
-            file.seek(0)
-            with zipfile.ZipFile(file) as archive:
-                if "xl/workbook.xml" in archive.namelist():
-                    return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"
-        except zipfile.BadZipFile:
-            return None
-    return None
 
 
 @transaction.atomic
@@ -441,14 +418,12 @@ def attachment_add(
         )
     if uploaded_file.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    uploaded_file.seek(0)
-    head = uploaded_file.read(16)
-    found = sniff(head, uploaded_file)
-    if found is None:
+    kind_found = filetypes.detect(uploaded_file)
+    if kind_found not in ATTACHMENT_KINDS:
         raise ValidationError(
             {"file": _("Only PDF, JPEG, PNG and Excel (.xlsx) files are accepted; this file is none of them.")}
         )
-    content_type, extension = found
+    extension, content_type = filetypes.KINDS[kind_found]
     digest = hashlib.sha256()
     uploaded_file.seek(0)
     for chunk in uploaded_file.chunks():

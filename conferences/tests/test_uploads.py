@@ -7,13 +7,14 @@ from django.urls import reverse
 
 from conferences import services, uploads
 from conferences.models import Document
+from khuyencong import filetypes
 
 from .conftest import conference_of, make_docx, make_pdf, make_png, province
 
 
 @pytest.mark.parametrize(
     ("factory", "expected"),
-    [(make_pdf, "application/pdf"), (make_png, "image/png"), (make_docx, uploads.TYPES["docx"][1])],
+    [(make_pdf, "application/pdf"), (make_png, "image/png"), (make_docx, filetypes.KINDS["docx"][1])],
 )
 def test_accepted_types(factory, expected):
     assert uploads.upload_check(factory())[1] == expected
