@@ -71,8 +71,8 @@ class MoneyEntryForm(forms.Form):
 
 class ProgressForm(forms.Form):
     completion_percent = forms.IntegerField(label=_("Completion (%)"), min_value=0, max_value=100)
-    narrative = forms.CharField(label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    narrative = forms.CharField(label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
+    difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
     disbursement = forms.DecimalField(
         label=_("New disbursement (VND)"), required=False, max_digits=18, decimal_places=0, min_value=1
@@ -103,17 +103,20 @@ class ProjectFilter(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     province = django_filters.ModelChoiceFilter(
-        label=_("Province"), queryset=Province.objects.all(), method="filter_province"
+        label=_("Province"), queryset=Province.objects.all(), method="filter_province", empty_label=_("All")
     )
     year = django_filters.NumberFilter(label=_("Plan year"), field_name="plan_year")
-    fund = django_filters.ChoiceFilter(label=_("Fund"), choices=Fund.choices)
-    activity = django_filters.ModelChoiceFilter(label=_("Activity"), queryset=ActivityContent.objects.all())
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices)
+    fund = django_filters.ChoiceFilter(label=_("Fund"), choices=Fund.choices, empty_label=_("All"))
+    activity = django_filters.ModelChoiceFilter(
+        label=_("Activity"), queryset=ActivityContent.objects.all(), empty_label=_("All")
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=Status.choices, empty_label=_("All"))
     late = django_filters.ChoiceFilter(
-        label=_("Schedule"), choices=[("1", _("late")), ("0", _("on time"))], method="filter_late"
+        label=_("Schedule"), choices=[("1", _("late")), ("0", _("on time"))], method="filter_late", empty_label=_("All")
     )
     order = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("Default order"),
         fields=[
             ("code", "code"),
             ("plan_year", "year"),

@@ -174,7 +174,7 @@ DEMO_PASSWORD = "demo-khuyencong-2026"
 DEMO_ACCOUNTS = [
     # username, full name, role, (province code in the 2025 set, unit kind) or None
     ("admin", "Quản trị hệ thống", "admin", None),
-    ("bo.khuyencong", "Nguyễn Thị Minh (Bộ Công Thương)", "ministry", None),
+    ("bo.khuyencong", "Nguyễn Thị Minh", "ministry", None),
     ("tayninh.canbo", "Trần Văn An", "officer", (80, Unit.Kind.EXTENSION_CENTRE)),
     ("tayninh.lanhdao", "Lê Thị Bình", "approver", (80, Unit.Kind.DEPARTMENT_OF_INDUSTRY_AND_TRADE)),
     ("cantho.canbo", "Phạm Văn Cường", "officer", (92, Unit.Kind.EXTENSION_CENTRE)),
@@ -197,12 +197,13 @@ def demo_accounts_create() -> list[User]:
             unit = Unit.objects.get(kind=kind, province__code=code, province__code_set=CodeSet.CODES_2025)
         else:
             unit = ministry if role == User.Role.MINISTRY else None
-        last_name, _, first_name = full_name.rpartition(" ")
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
-                "first_name": first_name,
-                "last_name": last_name,
+                # Vietnamese names read family name first: the whole name goes in first_name, so that
+                # get_full_name() ("first last") shows it in the right order.
+                "first_name": full_name,
+                "last_name": "",
                 "role": role,
                 "unit": unit,
                 "is_staff": role == User.Role.ADMINISTRATOR,

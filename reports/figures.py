@@ -260,7 +260,9 @@ def _build(
     }
     year_start = {y: quarters[(y, 1)].starts_on for y in years}
 
-    rows = {p.pk: Row(province=p, name=str(p), merged=merged.get(p.pk, [])) for p in row_provinces}
+    # Former provinces are marked "(đến 06/2025)" only where they stand beside today's provinces.
+    mixed = len({p.code_set for p in row_provinces}) > 1
+    rows = {p.pk: Row(province=p, name=str(p) if mixed else p.name, merged=merged.get(p.pk, [])) for p in row_provinces}
 
     def row_for(province_id: int) -> Row | None:
         key = key_of.get(province_id)
