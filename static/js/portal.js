@@ -12,3 +12,16 @@ document.addEventListener("htmx:beforeSwap", function (event) {
     event.detail.isError = false;
   }
 });
+// Long operations (imports, PDF generation): say the work is under way and prevent a second submit.
+document.addEventListener("submit", function (event) {
+  var form = event.target;
+  if (!form.dataset || !form.dataset.busy || event.defaultPrevented) {
+    return;
+  }
+  var button = form.querySelector("button[type=submit]");
+  if (button) {
+    button.disabled = true;
+    button.textContent = form.dataset.busy;
+  }
+  form.setAttribute("aria-busy", "true");
+});
