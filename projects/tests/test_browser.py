@@ -70,3 +70,29 @@ def test_project_from_draft_to_first_progress_report(page, live_server):
     project = Project.objects.get()
     assert project.status == Status.IN_PROGRESS
     assert project.progress_updates.get().completion_percent == 35
+
+
+def test_import_shows_it_is_working_and_cannot_be_sent_twice(page, live_server):
+    from django.test import Client
+
+    from projects import excel
+    from provinces.models import User
+
+    services.reference_load()
+    project_services.programmes_load()
+    services.demo_accounts_create()
+    client = Client()
+    client.force_login(User.objects.get(username="tayninh.canbo"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"{live_server.url}/projects/import/")
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(
+        files=[{"name": "mau.xlsx", "mimeType": "application/octet-stream", "buffer": excel.import_template()}]
+    )
+    # Keep the page here once portal.js has reacted, to look at the button as the user sees it meanwhile.
+    page.evaluate("document.addEventListener('submit', (event) => event.preventDefault())")
+    button = page.get_by_role("button", name="Nhập dữ liệu")
+    button.click()
+    busy = page.locator("form[aria-busy=true] button[type=submit]")
+    assert busy.is_disabled() and busy.inner_text() == "Đang kiểm tra và nhập tệp…"
