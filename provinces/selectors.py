@@ -4,7 +4,7 @@ import datetime
 
 from django.db.models import Prefetch, QuerySet
 
-from provinces.models import Province, Region, RegionMembership, Unit, User
+from provinces.models import Province, RegionMembership, Unit, User
 
 SOUTHERN_REGION = "southern"
 
@@ -66,10 +66,6 @@ def province_history(*, region_code: str = SOUTHERN_REGION) -> QuerySet[Province
         .order_by("-code_set", "name")
         .distinct()
     )
-
-
-def region_get(*, code: str = SOUTHERN_REGION) -> Region:
-    return Region.objects.get(code=code)
 
 
 def units_with_names() -> QuerySet[Unit]:

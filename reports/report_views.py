@@ -41,7 +41,7 @@ def _chosen_period(request) -> ReportingPeriod:
     form = PeriodChoiceForm(request.GET or None)
     if form.is_valid():
         kind = form.cleaned_data["kind"]
-        number = form.cleaned_data["number"] or 1 if kind == PeriodKind.QUARTER else 1
+        number = (form.cleaned_data["number"] or 1) if kind == PeriodKind.QUARTER else 1
         return periods.period_get_or_create(kind=kind, year=form.cleaned_data["year"], number=number)
     latest = ReportingPeriod.objects.filter(reports__isnull=False).order_by("-ends_on", "kind").first()
     return latest or periods.current_quarter()

@@ -7,7 +7,6 @@ to them, so a worker killed half-way leaves the previous files in place and the 
 
 import datetime
 import hashlib
-import logging
 import os
 import tempfile
 from pathlib import Path
@@ -27,7 +26,6 @@ from provinces.models import User
 from reports import documents, periods, snapshot
 from reports.models import EntryException, PeriodKind, ReminderLog, Report, ReportEvent, ReportingPeriod
 
-logger = logging.getLogger(__name__)
 G = Report.Generation
 
 

@@ -292,3 +292,11 @@ def test_regional_dashboard_says_who_has_not_reported(
     with freeze_time("2026-11-28 10:00:00+07:00"):
         html = client.get(reverse("reports:regional_dashboard"), {"year": 2026, "period": "q3"}).content.decode()
     assert "1/9" in html and "đúng hạn" in html and "rất chậm" in html
+
+
+def test_period_picker_ignores_a_quarter_number_for_other_kinds(client, ministry_staff):
+    client.force_login(ministry_staff)
+    response = client.get(reverse("reports:list"), {"year": 2026, "kind": "year", "number": 3})
+    period = response.context["period"]
+    assert (period.kind, period.year, period.number) == ("year", 2026, 1)
+    assert not ReportingPeriod.objects.filter(kind="year", number=3).exists()
