@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as django_filters
 from rest_framework import exceptions
-from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from khuyencong.otp import otp_owed
 from provinces import api_tokens
 from provinces.models import ApiToken
 
@@ -132,6 +133,24 @@ class BearerTokenAuthentication(BaseAuthentication):
 
     def authenticate_header(self, request):
         return 'Bearer realm="api"'
+
+
+class VerifiedSessionAuthentication(SessionAuthentication):
+    """DRF's session authentication, refusing a session that still owes its second factor (password typed,
+    TOTP code not yet): such a session is not a user of the API. The OTP middleware refuses it first; this
+    holds the line on its own."""
+
+    def authenticate(self, request):
+        result = super().authenticate(request)
+        if result is not None and otp_owed(request._request):
+            raise ApiError(
+                status_code=403,
+                code="otp_required",
+                message=both(
+                    _("Enter the code from your authenticator app on the portal first (second sign-in step).")
+                ),
+            )
+        return result
 
 
 class ApiAccess(BasePermission):

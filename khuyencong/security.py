@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from rest_framework.views import APIView
 
 from khuyencong.api_base import both
+from khuyencong.otp import SESSION_OTP_ENROLLED, otp_mandatory, otp_needed  # noqa: F401 (re-exported)
 from provinces.models import User
 
 # Views a signed-in but unverified user may still reach: signing in and out, the code pages, the health
@@ -40,20 +42,7 @@ OTP_EXEMPT_VIEWS = frozenset(
         "admin:logout",
     }
 )
-# Set at sign-in for any account that has enrolled a device, so officers who chose a second factor are
-# asked for it too, without a device query on every request.
-SESSION_OTP_ENROLLED = "kc_otp_enrolled"
 DEVICE_NAME = "TOTP"
-
-
-def otp_mandatory(user: User) -> bool:
-    """Ministry staff and administrators (anyone who sees every province or reaches the admin) need TOTP."""
-    return user.is_authenticated and (user.sees_all_provinces or user.is_staff)
-
-
-def otp_needed(request: HttpRequest) -> bool:
-    user = request.user
-    return user.is_authenticated and (otp_mandatory(user) or bool(request.session.get(SESSION_OTP_ENROLLED)))
 
 
 class SessionOTPMiddleware(OTPMiddleware):
@@ -75,8 +64,10 @@ class SessionOTPMiddleware(OTPMiddleware):
 class OTPRequiredMiddleware:
     """After SessionOTPMiddleware: an account that needs a second factor and has not given it in this
     session reaches only OTP_EXEMPT_VIEWS. Pages redirect to the code page (or to enrolment when the account
-    has no device yet); the API answers 403 in its error format, unless the request carries a bearer token,
-    which is a credential of its own and is left to the API's authentication."""
+    has no device yet); DRF endpoints answer 403 in the API's error format, unless the request carries a
+    bearer token, which is a credential of its own and is left to the API's authentication. No header
+    opens a page that is not a DRF endpoint; and the API's session authentication checks the second factor
+    again (VerifiedSessionAuthentication), so the API holds even if this middleware were left out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -88,14 +79,28 @@ class OTPRequiredMiddleware:
         match = request.resolver_match
         if match is None or match.view_name in OTP_EXEMPT_VIEWS:
             return None
-        if request.path_info.startswith("/api/") and request.headers.get("Authorization", "")[:7].lower() == "bearer ":
-            return None
         if not otp_needed(request) or request.user.is_verified():
             return None
-        if hasattr(view_func, "cls") or request.path_info.startswith("/api/v"):  # DRF views and the API
+        if is_api_endpoint(view_func):
+            if carries_bearer_token(request):
+                # DRF authenticates the token itself and never falls back to the session when a Bearer
+                # header is present (BearerTokenAuthentication raises 401 for a bad one).
+                return None
             return _api_refusal()
         target = "account:otp_verify" if totp_device_for(user=request.user) else "account:otp_setup"
         return redirect_to_login(request.get_full_path(), reverse(target))
+
+
+def is_api_endpoint(view_func) -> bool:
+    """A DRF view (an APIView or a ViewSet action): the only views where an API token is a credential.
+    Judged by the view's class, never by its path, so an ordinary page under /api/ (the token page) or a
+    new page anywhere cannot be reached with a token or a crafted header."""
+    cls = getattr(view_func, "cls", None)
+    return isinstance(cls, type) and issubclass(cls, APIView)
+
+
+def carries_bearer_token(request: HttpRequest) -> bool:
+    return request.headers.get("Authorization", "").split(" ", 1)[0].lower() == "bearer"
 
 
 def _api_refusal() -> JsonResponse:

@@ -263,7 +263,7 @@ REPORTS_STUCK_AFTER_SECONDS = int(os.environ.get("KC_REPORT_STUCK_AFTER_SECONDS"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "khuyencong.api_base.BearerTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "khuyencong.api_base.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["khuyencong.api_base.ApiAccess"],
     "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "rest_framework.filters.OrderingFilter"],

@@ -291,3 +291,82 @@ def test_the_owner_sees_what_the_other_officer_could_not(client, tayninh_officer
         response = client.get(url)
         assert response.status_code == 200, url
         assert MARKER in body_of(response), url
+
+
+# Between the two sign-in steps --------------------------------------------------------------------------
+
+# What a session that has given its password but not yet its TOTP code may still open.
+HALF_SIGNED_IN_ALLOWED = ANONYMOUS_ALLOWED | {"logout", "account:otp_setup", "account:otp_verify"}
+CRAFTED_HEADERS = [
+    {},
+    {"HTTP_AUTHORIZATION": "Bearer x"},
+    {"HTTP_AUTHORIZATION": "Bearer"},
+    {"HTTP_AUTHORIZATION": "bearer kc_" + "0" * 40},
+    {"HTTP_AUTHORIZATION": "Token x"},
+    {"HTTP_AUTHORIZATION": "Basic eDp5"},
+]
+
+
+def _password_only(client, username):
+    response = client.post(reverse("login"), {"username": username, "password": "mat-khau-thu-nghiem-2026"})
+    assert response.status_code == 302, response
+    assert client.session.get("_auth_user_id")
+    home = client.get(reverse("home"))
+    assert home.status_code == 302 and "/account/otp/" in home["Location"]
+
+
+@pytest.mark.parametrize("who", ["ministry_without_device", "admin_with_device"])
+def test_a_password_alone_opens_nothing_whatever_the_headers(client, who, tayninh_data, ministry_staff, administrator):
+    """The state between the login steps is a user too: with the password typed and no TOTP code, every
+    page but the code pages and sign-out redirects or refuses, with or without an Authorization header."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from provinces.models import ApiToken
+
+    user = ministry_staff if who == "ministry_without_device" else administrator
+    TOTPDevice.objects.filter(user=user).delete()
+    if who == "admin_with_device":
+        TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    user.set_password("mat-khau-thu-nghiem-2026")
+    user.save()
+    _password_only(client, user.username)
+    tokens_before = ApiToken.objects.count()
+    visited = 0
+    for name, url, _scoped in urls_to_visit(tayninh_data):
+        if name in HALF_SIGNED_IN_ALLOWED:
+            continue
+        for headers in CRAFTED_HEADERS:
+            for method in ("get", "post"):
+                response = getattr(client, method)(url, **headers)
+                visited += 1
+                status = response.status_code
+                assert status in (302, 401, 403, 405, 429), f"{method.upper()} {name} {url} {headers} answers {status}"
+                if status == 302:
+                    assert "/account/otp/" in response["Location"], (name, url, response["Location"])
+                assert MARKER not in body_of(response), (name, url, headers)
+    assert visited > 500
+    assert ApiToken.objects.count() == tokens_before, "a half-signed-in session issued an API token"
+    # The session is still only half signed in: the token page itself redirects to the code page.
+    response = client.post(
+        reverse("api:tokens"), {"name": "x", "days": 366, "can_write": "on"}, HTTP_AUTHORIZATION="Bearer x"
+    )
+    assert response.status_code == 302 and "/account/otp/" in response["Location"]
+
+
+def test_the_api_session_authentication_checks_the_second_factor_on_its_own(rf, ministry_staff):
+    """Defence in depth: DRF's session authentication refuses a password-only session even without the
+    middleware in front of it."""
+    from django.contrib.sessions.backends.db import SessionStore
+    from django_otp.middleware import OTPMiddleware
+    from rest_framework.request import Request
+
+    from khuyencong.api_base import ApiError, VerifiedSessionAuthentication
+
+    request = rf.get("/api/v1/projects/")
+    request.session = SessionStore()
+    request.user = ministry_staff
+    OTPMiddleware(lambda r: None)._verify_user_sync(request, ministry_staff)
+    request._dont_enforce_csrf_checks = True
+    with pytest.raises(ApiError) as refused:
+        VerifiedSessionAuthentication().authenticate(Request(request))
+    assert refused.value.status_code == 403
