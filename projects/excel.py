@@ -28,7 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from khuyencong import numbers
+from khuyencong import numbers, spreadsheets
 from khuyencong.text import fold
 from projects import rules, selectors, services
 from projects.models import Beneficiary, Fund, MoneyEntry, Project, Status
@@ -304,7 +304,7 @@ def projects_to_xlsx(queryset: QuerySet[Project]) -> bytes:
     sheet.append([_header_cell(sheet, header) for header, _width in EXPORT_COLUMNS])
     rows = 0
     for project in queryset.iterator(chunk_size=1000):
-        sheet.append(_export_row(sheet, project))
+        sheet.append(spreadsheets.safe_row(sheet, _export_row(sheet, project)))
         rows += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{rows + 1}"
     return _save(workbook)
@@ -336,22 +336,20 @@ def _export_row(sheet, project: Project) -> list:
 
 
 def _cell(sheet, value, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = spreadsheets.text_cell(sheet, value)
     cell.number_format = number_format
     return cell
 
 
 def _header_cell(sheet, header: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=header)
+    cell = spreadsheets.text_cell(sheet, header)
     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     return cell
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)  # every text cell written as text, never a formula
 
 
 # -------------------------------------------------------------------------------------------- template
@@ -635,10 +633,15 @@ def _sheet_rows(name: str, sheet, columns: tuple[Column, ...], errors: list, *, 
             )
     if any(error["sheet"] == name for error in errors):
         return []
+    read = set(found.values())
+    stray: dict[int, list[int]] = defaultdict(list)  # column index → rows with a value under no usable header
     data, blank_run = [], 0
     for number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values):
+            if index not in read and not _blank(value):
+                stray[index].append(number)
         row = {key: values[index] if index < len(values) else None for key, index in found.items()}
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
+        if all(_blank(value) for value in row.values()):
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:
                 break
@@ -655,7 +658,40 @@ def _sheet_rows(name: str, sheet, columns: tuple[Column, ...], errors: list, *, 
             )
             break
         data.append((number, row))
-    return data
+    for index, numbers_ in sorted(stray.items()):
+        errors.append(_stray_error(name, index, header[index] if index < len(header) else None, numbers_, columns))
+    return [] if stray else data
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _stray_error(name: str, index: int, header_text, rows: list[int], columns: tuple[Column, ...]) -> dict:
+    """A column whose cells hold values that no header claims (blank, merged into its neighbour, unknown or
+    repeated): refused rather than dropped, naming the cells."""
+    letter = get_column_letter(index + 1)
+    shown = ", ".join(f"{letter}{row}" for row in rows[:10])
+    if len(rows) > 10:
+        shown += " " + _("and %(count)s more") % {"count": len(rows) - 10}
+    known = {_header_key(column.header) for column in columns}
+    if _blank(header_text):
+        message = _(
+            "Cells %(cells)s hold values, but the header cell %(letter)s1 above them is blank or merged with its "
+            "neighbour: nothing in them would be imported. Write the template's column name in %(letter)s1 "
+            "(unmerge it first) or empty those cells."
+        )
+    elif _header_key(header_text) in known:
+        message = _(
+            "Cells %(cells)s hold values under “%(header)s”, a column name already used by an earlier column: "
+            "keep one column of each name."
+        )
+    else:
+        message = _(
+            "Cells %(cells)s hold values under “%(header)s”, which is not a column of the template: nothing in "
+            "them would be imported. Use the template's column names or empty those cells."
+        )
+    return _error(name, rows[0], letter, message % {"cells": shown, "letter": letter, "header": header_text})
 
 
 # Cell readers: each returns the value or raises _Invalid with what to enter instead.
