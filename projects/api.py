@@ -14,12 +14,12 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from khuyencong import api
+from khuyencong import api, api_filters
 from projects import rules, selectors, services
 from projects.models import (
     Beneficiary,
@@ -72,9 +72,20 @@ class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
                 ok = False
             if not ok:
                 raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
+            # in UTC: an offset such as -18:43 is valid ISO 8601 but beyond what PostgreSQL takes (±15:59)
+            result = result.astimezone(datetime.UTC)
         return result
 
 
+# The years SafeIsoDateTimeField accepts (from 1901, so that any offset stays after 1900 in UTC), as a pattern.
+UPDATED_SINCE_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])-",
+}
+
+
+@extend_schema_field(UPDATED_SINCE_SCHEMA)
 class UpdatedSinceFilter(filters.IsoDateTimeFilter):
     field_class = SafeIsoDateTimeField
 
@@ -344,7 +355,7 @@ class ProjectFilter(filters.FilterSet):
     fund = filters.ChoiceFilter(choices=Fund.choices)
     activity = filters.CharFilter(field_name="activity__code", max_length=20, label="Activity content code, e.g. KC03")
     status = filters.MultipleChoiceFilter(choices=Status.choices)
-    approved = filters.BooleanFilter(method="filter_approved", label="Approved or further along")
+    approved = api_filters.BooleanFilter(method="filter_approved", label="Approved or further along")
     updated_since = UpdatedSinceFilter(
         method="filter_updated_since",
         label="Changed at or after (ISO 8601): the project, its money entries or its progress",
@@ -522,3 +533,12 @@ def _transition_view(name: str, transition: rules.Transition):
 
 for _name, _transition in rules.TRANSITIONS.items():
     setattr(ProjectViewSet, f"transition_{_name}", _transition_view(_name, _transition))
+# Actions added after the class was built: their request body must still be the transition's, not a project's.
+extend_schema_view(
+    **{
+        f"transition_{name}": extend_schema(
+            request=TransitionSerializer, responses=WRITE_RESPONSES, operation_id=f"projects_{name}"
+        )
+        for name in rules.TRANSITIONS
+    }
+)(ProjectViewSet)
