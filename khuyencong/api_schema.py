@@ -2,7 +2,7 @@
 
 - Request bodies are closed (`additionalProperties: false`): every writer is a StrictSerializer, which refuses
   unknown fields, so the schema must not promise they are ignored.
-- Text in bodies and query strings has no NUL or lone surrogate (refused by Django and DRF), and required text
+- Text in bodies and query strings has no NUL (refused by Django and DRF), and required text
   has a non-space character (DRF trims before its blank check).
 - Ids in bodies are integers from 1 (IdField refuses 0, negatives and anything beyond 2⁶³−1).
 - `If-Match` is declared (required) on every PATCH (khuyencong.api.expected_version reads it) and `ETag` on
@@ -35,9 +35,13 @@ IF_MATCH = {
 
 
 PATTERNED = {"pattern", "format", "enum"}
-TEXT_CHARACTER = r"[^\u0000\ud800-\udfff]"  # what Django's and DRF's text fields accept (no NUL, no lone surrogate)
+# What Django's and DRF's text fields accept: no NUL. (They refuse lone surrogates too, which no regex engine of
+# JSON Schema tools can name: a range of surrogates makes the pattern invalid for them, so it is left out.)
+TEXT_CHARACTER = r"[^\u0000]"
 TEXT = rf"^{TEXT_CHARACTER}*$"
-NON_BLANK_TEXT = rf"^{TEXT_CHARACTER}*[^\s\u0000\ud800-\udfff]{TEXT_CHARACTER}*$"
+# Python's whitespace (str.strip, which DRF trims with), spelled out: `\s` differs between regex engines.
+SPACE = r"\u0009-\u000d\u001c-\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+NON_BLANK_TEXT = rf"^{TEXT_CHARACTER}*[^{SPACE}\u0000]{TEXT_CHARACTER}*$"
 NAME_MAPS = {"properties", "schemas", "paths", "responses", "headers", "content", "securitySchemes"}
 
 
@@ -73,8 +77,7 @@ def postprocess(result, generator, request, public):
             component["additionalProperties"] = False
             for field in component.get("properties", {}).values():
                 if field.get("type") == "string" and not set(field) & PATTERNED:
-                    # DRF trims text before checking it is not blank ("\f" is blank), and refuses NUL and lone
-                    # surrogates in any text
+                    # DRF trims text before checking it is not blank ("\f" is blank), and refuses NUL in any text
                     field["pattern"] = NON_BLANK_TEXT if field.get("minLength", 0) >= 1 else TEXT
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
