@@ -67,7 +67,7 @@ class StrictOrderingFilter(OrderingFilter):
 
     def get_ordering(self, request, queryset, view):
         params = request.query_params.get(self.ordering_param)
-        if params is not None:
+        if params:  # empty: the default order, as an empty filter value means no filter
             allowed = self._allowed(view)
             terms = [term.strip() for term in params.split(",")]
             if not all(term in allowed for term in terms):

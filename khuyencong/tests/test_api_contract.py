@@ -139,6 +139,7 @@ def test_known_booleans_and_orderings_work(tayninh_officer, tayninh_project):
         "/api/v1/provinces/?current=true",
         "/api/v1/reports/?include_drafts=1",
         "/api/v1/projects/?ordering=-code,plan_year",
+        "/api/v1/projects/?ordering=",
     ):
         assert client.get(url).status_code == 200, url
     drafts = client.get("/api/v1/projects/?approved=false").json()["results"]
