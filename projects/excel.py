@@ -31,7 +31,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from khuyencong import numbers
 from khuyencong.text import fold
 from projects import rules, selectors, services
-from projects.models import Beneficiary, Fund, MoneyEntry, Project, Status
+from projects.models import Beneficiary, Fund, MoneyEntry, Project
 from provinces import selectors as province_selectors
 from provinces.models import ActivityContent, CodeSet, Province, Unit, User
 
@@ -72,7 +72,6 @@ BENEFICIARY_KINDS = {
 BENEFICIARY_KINDS_BY_TEXT = {fold(label): kind for kind, label in BENEFICIARY_KINDS.items()} | {
     kind: kind for kind in Beneficiary.Kind.values
 }
-NOT_YET_APPROVED = {Status.PROPOSED, Status.REGISTERED, Status.APPRAISED, Status.REJECTED}
 KIND_ORDER = [MoneyEntry.Kind.ADVANCE, MoneyEntry.Kind.DISBURSEMENT, MoneyEntry.Kind.SETTLEMENT]
 TAX_CODE = re.compile(r"^\d{10}(-?\d{3})?$")
 GROUPED = re.compile(r"^\d{1,3}(\.\d{3})+$")  # 1.234.567, the Vietnamese grouping
@@ -795,15 +794,14 @@ def _add_validation_errors(row_errors: _RowErrors, error: ValidationError, mappi
             row_errors.add("", message)
 
 
-def _current_centre(province: Province, centres: dict[int, Unit]) -> Unit | None:
+def _current_centre(province: Province, centres: dict[int, Unit], successor_of: dict[int, int | None]) -> Unit | None:
     """The extension centre that implements a province's projects today (a merged province's successor's)."""
-    if province.valid_to and province.successor_id in centres:
-        return centres[province.successor_id]
-    return centres.get(province.pk)
+    return centres.get(province_selectors.successor_among(province.pk, successor_of, centres))
 
 
 def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> list[_ProjectRow]:
     provinces = {(p.code, p.code_set): p for p in Province.objects.all()}
+    successor_of = {p.pk: p.successor_id for p in provinces.values()}
     activities = {a.code.upper(): a for a in ActivityContent.objects.all()}
     centres = {u.province_id: u for u in Unit.objects.filter(kind=Unit.Kind.EXTENSION_CENTRE)}
     scope = province_selectors.province_ids_in_scope(user=by)
@@ -840,7 +838,7 @@ def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> 
                     _("No province has code %(code)s in the %(set)s code set (see the sheet “%(sheet)s”).")
                     % {"code": province_code, "set": code_set, "sheet": PROVINCE_SHEET},
                 )
-            elif scope is not None and province.pk not in scope:
+            elif not province_selectors.scope_allows(scope, province.pk):
                 row.add(
                     "province_code",
                     _("%(province)s is outside your province: you can import only your own province's projects.")
@@ -848,7 +846,7 @@ def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> 
                 )
             else:
                 data["province"] = province
-                unit = _current_centre(province, centres)
+                unit = _current_centre(province, centres, successor_of)
                 if unit is None:
                     row.add(
                         "province_code",
@@ -903,7 +901,7 @@ def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> 
         except ValidationError as error:
             _add_validation_errors(row, error, PROJECT_FIELD_COLUMNS)
         present = existing.get(code)
-        if present is not None and scope is not None and present.province_id not in scope:
+        if present is not None and not province_selectors.scope_allows(scope, present.province_id):
             row.add("code", _("The code %(code)s belongs to a project of another province.") % {"code": code})
         if row.count == 0:
             checked.append(_ProjectRow(number, code, data, beneficiary, present))
@@ -968,7 +966,7 @@ def _check_money(rows: list[tuple[int, dict]], *, file_codes: set[str], by: User
                     _("No project with code %(code)s in this file or among your province's projects.") % {"code": code},
                 )
         elif project is not None and project.status not in rules.MONEY_STATUSES:
-            if project.status in NOT_YET_APPROVED:
+            if project.status in rules.NOT_YET_APPROVED:
                 row.add(
                     "code",
                     _("Project %(code)s has not been approved yet: money can be recorded only on an approved project.")

@@ -10,12 +10,13 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from periods.models import PeriodKind, ReportingPeriod
 from projects import selectors as project_selectors
 from projects.models import ProgressUpdate, Project
 from provinces import selectors as province_selectors
 from provinces.models import User
 from reports import figures
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 
 SYSTEM_READER = User(username="report-generator", role=User.Role.MINISTRY)  # unsaved: reads every province
 
