@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong import filetypes, numbers
 from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
@@ -89,9 +90,21 @@ def _check_in_scope(user: User, province: Province) -> None:
     )
 
 
+# The columns' limits, in words each door (form, import, API) shows the same way.
+TEXT_LIMITS = {
+    "code": gettext_lazy("The code is longer than %(n)s characters."),
+    "title": gettext_lazy("The title is longer than %(n)s characters."),
+    "location": gettext_lazy("The location is longer than %(n)s characters."),
+}
+
+
 def validate_project_data(data: dict) -> None:
     """The rules a project must satisfy, whatever door it came through (form, import, API)."""
     errors: dict[str, str] = {}
+    for field, message in TEXT_LIMITS.items():
+        limit = Project._meta.get_field(field).max_length
+        if len(data.get(field) or "") > limit:
+            errors[field] = message % {"n": limit}
     for field in ("approved_support", "counterpart", "other_sources"):
         if data.get(field) is not None:
             try:
@@ -149,7 +162,9 @@ def project_create(*, by: User, data: dict, beneficiaries: list[Beneficiary] | N
         raise PermissionDenied(_("Your role cannot create projects."))
     data = {key: data.get(key) for key in PROJECT_FIELDS if key in data}
     _check_in_scope(by, data["province"])
-    validate_project_data(data)
+    checked = {**data, "code": code} if code else data  # the code's limit is checked with the rest
+    validate_project_data(checked)
+    data = {key: checked[key] for key in data}
     if code and Project.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Another project already has the code %(code)s.") % {"code": code}})
     project = Project(**data, code=code or _next_code(data["province"], data["plan_year"]), created_by=by)
