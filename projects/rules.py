@@ -63,6 +63,11 @@ ADJUSTABLE_STATUSES = frozenset({Status.APPROVED, Status.IN_PROGRESS})
 REGISTERED_FOR_PLAN = frozenset({Status.REGISTERED, Status.APPRAISED, Status.APPROVED})
 
 
+def is_late_on(project: Project, day) -> bool:
+    """Behind schedule: still running past its end date (the same rule as selectors.late_filter)."""
+    return project.status in ACTIVE_STATUSES and project.end_date < day
+
+
 def status_groups() -> dict[str, frozenset]:
     """The groups as template context: templates test `project.status in adjustable_statuses`, never a literal."""
     return {
