@@ -1,4 +1,4 @@
-"""A report's documents, rendered from its snapshot only: the A4 PDF (through reports.pdf) and the xlsx."""
+"""A report's documents, rendered from its snapshot only: the A4 PDF (through khuyencong.pdf) and the xlsx."""
 
 from dataclasses import dataclass
 from decimal import Decimal
@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from khuyencong import numbers, spreadsheets
+from khuyencong import numbers, pdf, spreadsheets
 from provinces.models import Unit
-from reports import charts, pdf
+from reports import charts
 from reports.models import Report
 
 FUNDS = ("national", "local", "total")

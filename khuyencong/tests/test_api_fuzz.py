@@ -16,12 +16,13 @@ from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from conferences import services as conference_services
+from periods.models import ReportingPeriod
 from projects.models import Fund
 from projects.tests import factories
 from provinces import api_tokens
 from reports import services as report_services
 from reports import tasks as report_tasks
-from reports.models import Report, ReportingPeriod
+from reports.models import Report
 
 EXAMPLES = int(os.environ.get("KC_FUZZ_EXAMPLES", "10"))
 
