@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from conferences import api as conferences_api
 from khuyencong import api, api_docs, api_views
+from network import api as network_api
 from periods import api as periods_api
 from projects import api as projects_api
 from provinces import api as provinces_api
@@ -21,6 +22,9 @@ router.register("national-plan-registrations", projects_api.RegistrationViewSet,
 router.register("projects", projects_api.ProjectViewSet, basename="project")
 router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("conferences", conferences_api.ConferenceViewSet, basename="conference")
+router.register("collaborators", network_api.CollaboratorViewSet, basename="collaborator")
+router.register("collaborator-needs", network_api.NeedViewSet, basename="collaborator-need")
+router.register("establishments", network_api.EstablishmentViewSet, basename="establishment")
 
 app_name = "api"
 urlpatterns = [

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "projects",
     "reports",
     "conferences",
+    "network",
+    "evaluation",
 ]
 
 MIDDLEWARE = [
@@ -314,3 +316,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 PORTAL_NAME = _("Industrial extension portal, southern region")
+
+# The national-plan registration page shows each province's implementation record beside it (issue 17):
+# the template belongs to the app above projects; an empty value shows nothing.
+REGISTRATION_ASIDE_TEMPLATE = "evaluation/_registration_aside.html"

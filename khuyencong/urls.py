@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("projects/", include("projects.urls")),
     path("conferences/", include("conferences.urls")),
+    path("network/", include("network.urls")),
+    path("record/", include("evaluation.urls")),
     path("api/", include("khuyencong.api_urls")),
     path("admin/", admin.site.urls),
 ]

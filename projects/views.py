@@ -1,6 +1,7 @@
 """Project pages: thin doors onto projects.selectors (reads, scoped) and projects.services (writes)."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -392,5 +393,8 @@ def registrations(request):
         "registered": registered,
         "on_time": on_time,
         "open_form": open_form,
+        # What the top layer shows beside the registrations (the implementation record): chosen in settings,
+        # so projects never imports the apps above it.
+        "aside_template": settings.REGISTRATION_ASIDE_TEMPLATE,
     }
     return render(request, "projects/registrations.html", context)

@@ -213,9 +213,18 @@ class User(AbstractUser):
         APPROVER = "approver", _("provincial approver")
         MINISTRY = "ministry", _("ministry staff")
         ADMINISTRATOR = "admin", _("administrator")
+        # Cộng tác viên khuyến công: reaches only the communes below, never a whole province.
+        COLLABORATOR = "collab", _("collaborator")
 
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    communes = models.ManyToManyField(
+        Commune,
+        blank=True,
+        related_name="accounts",
+        verbose_name=_("communes"),
+        help_text=_("For a collaborator account: the communes it works in (its whole scope)."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -230,6 +239,10 @@ class User(AbstractUser):
     @property
     def is_provincial(self) -> bool:
         return self.role in {self.Role.OFFICER, self.Role.APPROVER}
+
+    @property
+    def is_collaborator(self) -> bool:
+        return self.role == self.Role.COLLABORATOR
 
     @property
     def sees_all_provinces(self) -> bool:

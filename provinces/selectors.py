@@ -5,6 +5,10 @@
   province and everything merged into it, transitively);
 - the read door for scope: `scope_for_user` (and `province_ids_in_scope`, `provinces_in_scope_for`);
 - the write door for scope: `require_in_scope`, which every service calls before changing a province's data.
+
+The scope has a commune level below the province: a collaborator account (cộng tác viên) reaches only its own
+communes (`commune_ids_in_scope`), so it sees nothing province-wide, and a queryset reaches it only when the
+caller names the commune field (`scope_for_user(..., commune_field=...)`).
 """
 
 import datetime
@@ -30,6 +34,8 @@ def province_ids_in_scope(*, user: User) -> set[int] | None:
         return set()
     if user.sees_all_provinces:
         return None
+    if user.is_collaborator:  # commune level only: no province's data as a whole
+        return set()
     if user.unit is None or user.unit.province_id is None:
         return set()
     return province_family_ids(province_id=user.unit.province_id)
@@ -75,15 +81,38 @@ def scope_allows(scope: set[int] | None, province_id: int | None) -> bool:
     return scope is None or (province_id is not None and province_id in scope)
 
 
-def require_in_scope(*, user: User, province_id: int | None, message: str | None = None) -> None:
+def commune_ids_in_scope(*, user: User) -> set[int] | None:
+    """The communes a collaborator account works in; None for every other account (its scope is provinces)."""
+    if not user.is_authenticated or not user.is_collaborator:
+        return None
+    return set(user.communes.values_list("pk", flat=True))
+
+
+def require_in_scope(
+    *, user: User, province_id: int | None, message: str | None = None, commune_id: int | None = None
+) -> None:
     """The write door: refuse (PermissionDenied) a change to working data of a province outside the
-    user's scope. Ministry staff reach every province; None (regional data) is outside every province's."""
-    if not scope_allows(province_ids_in_scope(user=user), province_id):
+    user's scope. Ministry staff reach every province; None (regional data) is outside every province's.
+    A collaborator reaches a row only through its commune (`commune_id`), and only its own communes."""
+    communes = commune_ids_in_scope(user=user)
+    if communes is not None:
+        allowed = commune_id is not None and commune_id in communes
+    else:
+        allowed = scope_allows(province_ids_in_scope(user=user), province_id)
+    if not allowed:
         raise PermissionDenied(message or _("You can only work on your own province's data."))
 
 
-def scope_for_user(queryset: QuerySet, *, user: User, province_field: str = "province") -> QuerySet:
-    """Narrow any queryset of working data to what this user may see: the scoping rule, in one place."""
+def scope_for_user(
+    queryset: QuerySet, *, user: User, province_field: str = "province", commune_field: str | None = None
+) -> QuerySet:
+    """Narrow any queryset of working data to what this user may see: the scoping rule, in one place.
+    `commune_field` names the rows' commune: without it a collaborator account sees none of the rows."""
+    communes = commune_ids_in_scope(user=user)
+    if communes is not None:
+        if commune_field is None:
+            return queryset.none()
+        return queryset.filter(**{f"{commune_field}__in": communes}).distinct()
     ids = province_ids_in_scope(user=user)
     if ids is None:
         return queryset
@@ -92,7 +121,7 @@ def scope_for_user(queryset: QuerySet, *, user: User, province_field: str = "pro
 
 def user_province(*, user: User) -> Province | None:
     """The province the account works for, or None for ministry staff and administrators."""
-    if not user.is_authenticated or user.unit is None:
+    if not user.is_authenticated or user.unit is None or user.is_collaborator:
         return None
     return user.unit.province
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["provinces", "periods", "projects", "reports", "conferences"]
+LAYERS = ["provinces", "periods", "projects", "reports", "conferences", "network", "evaluation"]
 
 
 def _sources():

@@ -137,7 +137,30 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
     exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
+
+    from network import services as network_services
+    from projects.models import Beneficiary
+
+    commune = tay_ninh.communes.order_by("code").first()
+    collaborator = network_services.collaborator_create(
+        by=tayninh_officer,
+        province=tay_ninh,
+        full_name=f"Cộng tác viên {MARKER}",
+        communes=[commune],
+        contract_start=today - datetime.timedelta(days=30),
+    )
+    establishment = Beneficiary.objects.create(name=f"Cơ sở {MARKER}", kind="household", commune=commune)
+    need = network_services.need_record(
+        by=tayninh_officer,
+        commune=commune,
+        description=f"Nhu cầu {MARKER}",
+        gathered_on=today,
+        collaborator=collaborator,
+    )
     return {
+        "collaborator": collaborator,
+        "establishment": establishment,
+        "need": need,
         "project": project,
         "adjustment": project.adjustments.get(),
         "attachment": attachment,
@@ -166,6 +189,9 @@ def _object_for(name: str, param: str) -> str | None:
         ("reports:province_dashboard", "pk"): "tay_ninh",
         ("reports:exception_decide", "pk"): "exception",
         ("api:token_revoke", "pk"): "token",
+        ("network:collaborator", "pk"): "collaborator",
+        ("network:establishment", "pk"): "establishment",
+        ("network:need_propose", "pk"): "need",
     }
     if (name, param) in specific:
         return specific[(name, param)]
@@ -179,7 +205,13 @@ def _object_for(name: str, param: str) -> str | None:
         if namespace == "reports":
             return "report"
         if namespace == "api":
-            for basename, key in (("project", "project"), ("plan", "plan")):
+            for basename, key in (
+                ("project", "project"),
+                ("plan", "plan"),
+                ("collaborator-need", "need"),
+                ("collaborator", "collaborator"),
+                ("establishment", "establishment"),
+            ):
                 if view.startswith(f"{basename}-"):
                     return key
     return None

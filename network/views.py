@@ -1,0 +1,116 @@
+"""Network pages: thin doors onto network.selectors (reads, scoped to the commune) and network.services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network import excel, selectors, services
+from network.forms import NeedForm, ProposeForm
+from provinces.models import Unit
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, texts in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, texts)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def coverage(request):
+    today = timezone.localdate()
+    rows = selectors.coverage(user=request.user, day=today)
+    context = {
+        "rows": rows,
+        "today": today,
+        "collaborators": selectors.collaborators_for(user=request.user).order_by("province__name", "full_name"),
+    }
+    return render(request, "network/coverage.html", context)
+
+
+@login_required
+def province(request, province_pk: int):
+    today = timezone.localdate()
+    row = selectors.province_coverage(user=request.user, province_pk=province_pk, day=today)
+    context = {
+        "row": row,
+        "today": today,
+        "collaborators": selectors.collaborators_for(user=request.user).filter(province_id=province_pk),
+        "meetings": selectors.meetings_for(user=request.user).filter(province_id=province_pk)[:20],
+        "needs": selectors.needs_for(user=request.user).filter(province_id=province_pk)[:50],
+    }
+    return render(request, "network/province.html", context)
+
+
+@login_required
+def collaborator(request, pk: int):
+    person = selectors.collaborator_get_for(user=request.user, pk=pk)
+    communes = list(person.communes.all())
+    form = NeedForm(
+        request.POST or None, communes=selectors.communes_for(user=request.user).filter(collaborators=person)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.need_record(by=request.user, collaborator=person, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The need was recorded."))
+            return redirect("network:collaborator", pk=person.pk)
+    context = {
+        "person": person,
+        "communes": communes,
+        "establishments": selectors.establishments_for(user=request.user).filter(commune__in=communes)[:200],
+        "needs": selectors.needs_for(user=request.user).filter(collaborator=person)[:50],
+        "meetings": selectors.meetings_for(user=request.user).filter(attendees=person)[:20],
+        "form": form,
+    }
+    return render(request, "network/collaborator.html", context)
+
+
+@login_required
+def establishment(request, pk: int):
+    place = selectors.establishment_get_for(user=request.user, pk=pk)
+    context = {"place": place, "needs": selectors.needs_for(user=request.user).filter(establishment=place)}
+    return render(request, "network/establishment.html", context)
+
+
+@login_required
+def need_propose(request, pk: int):
+    """A need becomes a proposed project: the officer fills the few figures, the project links back."""
+    need = selectors.need_get_for(user=request.user, pk=pk)
+    form = ProposeForm(request.POST or None, initial={"title": need.description[:500]})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["implementing_unit"] = Unit.objects.filter(
+            kind=Unit.Kind.EXTENSION_CENTRE, province_id=need.province_id
+        ).first()
+        data["other_sources"] = 0
+        try:
+            project = services.need_propose_project(by=request.user, need=need, data=data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("You are not allowed to do that."))
+        else:
+            messages.success(
+                request, _("The proposed project %(code)s was created from the need.") % {"code": project.code}
+            )
+            return redirect("projects:detail", pk=project.pk)
+    return render(request, "network/need_propose.html", {"need": need, "form": form})
+
+
+@login_required
+def export(request):
+    today = timezone.localdate()
+    body = excel.network_to_xlsx(user=request.user, day=today)
+    response = HttpResponse(body, content_type=excel.XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="mang-luoi-ctv-{today:%Y%m%d}.xlsx"'
+    return response
