@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from khuyencong import filetypes, numbers
 from khuyencong.text import fold
-from projects import rules
+from projects import notify, rules
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -234,6 +234,7 @@ def _adjustment_request(project: Project, *, by: User, changes: dict, reason: st
     )
     project.status_before_adjustment = project.status
     project.status = Status.ADJUSTING
+    notify.adjustment_requested(adjustment=adjustment)
     return adjustment
 
 
@@ -270,6 +271,7 @@ def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool,
     project.status, project.status_before_adjustment = target, ""
     project.version += 1
     _save(project, by=by)
+    notify.adjustment_decided(adjustment=adjustment, reason=reason)
     return project
 
 
@@ -298,12 +300,13 @@ def project_transition(
         today = timezone.localdate()
         while project.province.valid_to and project.province.valid_to < today and project.province.successor_id:
             project.province = project.province.successor
-    ProjectTransition.objects.create(
+    done = ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
     project.status = transition.target
     project.version += 1
     _save(project, by=by)
+    notify.project_transitioned(project=project, transition=done)
     return project
 
 
