@@ -82,13 +82,17 @@ def notify(
                 email=email,
             )
         )
+    if not rows:
+        return []
     # ignore_conflicts: a concurrent call for the same event has already told that person
     Notice.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.email == E.PENDING for row in rows):
         from notices import tasks
 
         transaction.on_commit(lambda: tasks.notices_email.delay())
-    return rows
+    # bulk_create with ignore_conflicts gives no ids back: read the rows as stored
+    created = Notice.objects.filter(recipient_id__in=[row.recipient_id for row in rows], event_key=event_key)
+    return list(created.select_related("recipient").order_by("recipient_id"))
 
 
 # ---- e-mail ------------------------------------------------------------------------------------------
