@@ -8,6 +8,7 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from conferences import worklist as conference_worklist
 from khuyencong import health
 from notices import selectors as notice_selectors
 from notices.worklist import Item
@@ -51,7 +52,9 @@ def _work_for(user: User) -> dict:
                 *project_worklist.awaiting_decision(user=user),
                 project_worklist.registration_open(user=user),
             ]
-        sections += [*project_worklist.decided_for_province(user=user), report_worklist.exceptions_decided(user=user)]
+        else:  # the approver made these decisions; the officers act on them
+            sections += project_worklist.decided_for_province(user=user)
+        sections.append(report_worklist.exceptions_decided(user=user))
         return {
             "period": period,
             "period_item": Item(title=period.label, url="", deadline=period.entry_closes_on),
@@ -65,6 +68,7 @@ def _work_for(user: User) -> dict:
                 report_worklist.exception_requests(user=user),
                 *project_worklist.awaiting_decision(user=user),
                 report_worklist.late_provinces(user=user),
+                conference_worklist.followup_overdue(),
             ]
         }
     return {"system": health.worker_status(), "sections": [report_worklist.generation_trouble()]}

@@ -49,12 +49,17 @@ def _recent_drafts(user: User) -> QuerySet[Report]:
     ).select_related("period", "province")
 
 
+def _after_return():
+    """The previous version of a draft, when the ministry returned it: the draft is its correction."""
+    return Report.objects.filter(
+        period=OuterRef("period"), province=OuterRef("province"), version=OuterRef("version") - 1, status="returned"
+    )
+
+
 def returned_reports(*, user: User) -> Section:
     """The province's reports the ministry returned, whose correction is not submitted yet, with the comment;
     the link opens the new draft."""
-    returned = Report.objects.filter(
-        period=OuterRef("period"), province=OuterRef("province"), version=OuterRef("version") - 1, status="returned"
-    )
+    returned = _after_return()
     drafts = (
         _recent_drafts(user)
         .filter(Exists(returned))
@@ -70,8 +75,9 @@ def returned_reports(*, user: User) -> Section:
 
 
 def reports_to_submit(*, user: User) -> Section:
-    """Drafts of the province's reports whose cut-off has passed: the approver submits them by the deadline."""
-    drafts = _recent_drafts(user).order_by("period__deadline")
+    """Drafts of the province's reports whose cut-off has passed: the approver submits them by the deadline.
+    Corrections of returned reports are listed with the ministry's comment instead (returned_reports)."""
+    drafts = _recent_drafts(user).exclude(Exists(_after_return())).order_by("period__deadline")
     return _section(
         "reports_to_submit",
         _("Reports to submit"),
