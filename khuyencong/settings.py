@@ -265,7 +265,6 @@ WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("KC_WORKER_HEARTBEAT_MAX_AGE", "30
 # Periodic reports: which kinds of period get reports, how far back the sweep heals, reminder timing.
 REPORTS_PERIOD_KINDS = env_list("KC_REPORT_KINDS", "quarter,half,nine,year")
 REPORTS_LOOKBACK_DAYS = int(os.environ.get("KC_REPORT_LOOKBACK_DAYS", "200"))
-REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFORE", "3"))
 REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
 # A report queued or running for longer than this is taken as lost (dead worker, lost broker message)
 # and queued again by the sweep: above the task's hard time limit, so a slow render is not doubled.

@@ -20,6 +20,7 @@ class Notice(models.Model):
         SENDING = "sending", _("being sent")
         SENT = "sent", _("sent")
         SKIPPED = "skipped", _("not e-mailed")
+        FAILED = "failed", _("could not be e-mailed")
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
     kind = models.CharField(_("kind"), max_length=60, help_text=_("A dotted code, e.g. reports.report.returned."))
@@ -39,6 +40,8 @@ class Notice(models.Model):
     email = models.CharField(max_length=10, choices=Email.choices, default=Email.PENDING)
     email_claimed_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("notice")

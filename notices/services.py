@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,6 +24,7 @@ E = Notice.Email
 D = Preference.Delivery
 # A claim older than this belongs to a worker that died between claiming and sending: try again.
 STALE_CLAIM = datetime.timedelta(minutes=10)
+MAX_ATTEMPTS = 5  # sends of one notice before it is given up (it stays in the portal)
 
 
 def in_portal_language(function):
@@ -116,9 +118,11 @@ def notices_email(*, limit: int = 200) -> int:
     stale = Notice.objects.filter(email=E.SENDING, email_claimed_at__lt=now - STALE_CLAIM, emailed_at__isnull=True)
     stale.exclude(event_key__startswith="digest:").update(email=E.PENDING)
     ids = list(Notice.objects.filter(email=E.PENDING).order_by("created_at").values_list("pk", flat=True)[:limit])
-    sent = 0
+    sent, failure = 0, None
     for pk in ids:
-        claimed = Notice.objects.filter(pk=pk, email=E.PENDING).update(email=E.SENDING, email_claimed_at=timezone.now())
+        claimed = Notice.objects.filter(pk=pk, email=E.PENDING).update(
+            email=E.SENDING, email_claimed_at=timezone.now(), email_attempts=F("email_attempts") + 1
+        )
         if claimed != 1:
             continue  # another worker has it, or it went out already
         notice = Notice.objects.select_related("recipient").get(pk=pk)
@@ -131,11 +135,18 @@ def notices_email(*, limit: int = 200) -> int:
                 template="notices/email_notice.txt",
                 context={"notice": notice, "url": _absolute(notice.target_url)},
             )
-        except Exception:
-            Notice.objects.filter(pk=pk, email=E.SENDING).update(email=E.PENDING, email_claimed_at=None)
-            raise
-        Notice.objects.filter(pk=pk).update(email=E.SENT, emailed_at=timezone.now())
+        except Exception as error:  # noqa: BLE001 - one bad address must not hold back the others' mail
+            # back in the queue, until MAX_ATTEMPTS: then it stays in the portal only, with the error kept
+            state = E.FAILED if notice.email_attempts >= MAX_ATTEMPTS else E.PENDING
+            Notice.objects.filter(pk=pk, email=E.SENDING).update(
+                email=state, email_claimed_at=None, email_error=f"{type(error).__name__}: {error}"[:300]
+            )
+            failure = failure or error
+            continue
+        Notice.objects.filter(pk=pk).update(email=E.SENT, emailed_at=timezone.now(), email_error="")
         sent += 1
+    if failure is not None:
+        raise failure  # the task retries (with backoff) what was put back
     return sent
 
 

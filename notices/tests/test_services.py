@@ -128,3 +128,27 @@ def test_a_person_without_an_address_still_sees_the_notice(tayninh_officer, mail
     [notice] = tell([tayninh_officer])
     assert notice.email == Notice.Email.SKIPPED
     assert services.notices_email() == 0 and selectors.unread_count(user=tayninh_officer) == 1
+
+
+def test_an_address_the_server_refuses_does_not_hold_back_the_others(people, mailoutbox, monkeypatch):
+    officer, approver = people
+    tell([officer, approver])
+    real = services.send_mail
+
+    def refuse_the_officer(subject, body, sender, to, **kwargs):
+        if to == ["officer@example.vn"]:
+            raise smtplib.SMTPRecipientsRefused({"officer@example.vn": (550, b"no such user")})
+        return real(subject, body, sender, to, **kwargs)
+
+    monkeypatch.setattr(services, "send_mail", refuse_the_officer)
+    with pytest.raises(smtplib.SMTPRecipientsRefused):
+        services.notices_email()  # raised after the loop, so the task retries the one put back
+    assert [m.to for m in mailoutbox] == [["approver@example.vn"]]
+    for _attempt in range(services.MAX_ATTEMPTS - 1):
+        with pytest.raises(smtplib.SMTPRecipientsRefused):
+            services.notices_email()
+    refused = Notice.objects.get(recipient=officer)
+    assert refused.email == Notice.Email.FAILED and refused.email_attempts == services.MAX_ATTEMPTS
+    assert "SMTPRecipientsRefused" in refused.email_error
+    assert services.notices_email() == 0  # given up: it stays in the portal, unread
+    assert selectors.unread_count(user=officer) == 1 and len(mailoutbox) == 1
