@@ -12,11 +12,11 @@ from conferences import worklist as conference_worklist
 from khuyencong import health
 from notices import selectors as notice_selectors
 from notices.worklist import Item
+from periods import selectors as period_selectors
 from projects import selectors as project_selectors
 from projects import worklist as project_worklist
 from provinces import selectors as province_selectors
 from provinces.models import User
-from reports import periods
 from reports import worklist as report_worklist
 
 
@@ -44,7 +44,7 @@ def healthz_worker(request):
 def _work_for(user: User) -> dict:
     """The home page's work list: each app's sections for this role, composed here (the top of the stack)."""
     if user.is_provincial:
-        period = periods.current_quarter()
+        period = period_selectors.current_quarter()
         sections = [report_worklist.returned_reports(user=user)]
         if user.role == User.Role.APPROVER:
             sections += [

@@ -1,4 +1,4 @@
-"""Who is told what about periodic reports: reviews, submissions, entry exceptions, deadline reminders.
+"""Who is told what about periodic reports: reviews, submissions, deadline reminders.
 
 Called from reports.services inside their transactions (one line each); notices.services.notify makes
 each event reach each person once.
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 from notices import recipients, schedule
 from notices import services as notices
 from notices.models import ReminderRule
-from reports.models import EntryException, Report
+from reports.models import Report
 
 
 def _label(report: Report) -> str:
@@ -61,42 +61,6 @@ def report_submitted(*, report: Report) -> None:
         event_key=f"reports.report.submitted:{report.pk}",
         target_url=reverse("reports:detail", args=[report.pk]),
         target_label=_label(report),
-    )
-
-
-@notices.in_portal_language
-def exception_requested(*, exception: EntryException) -> None:
-    notices.notify(
-        recipients=recipients.ministry_staff(),
-        kind="reports.exception.requested",
-        message=gettext_noop("%(province)s asks to change the closed data of %(period)s"),
-        params={"province": exception.province.name, "period": exception.period.label},
-        comment=exception.reason,
-        event_key=f"reports.exception.requested:{exception.pk}",
-        target_url=reverse("reports:exceptions"),
-        target_label=exception.period.label,
-    )
-
-
-@notices.in_portal_language
-def exception_decided(*, exception: EntryException) -> None:
-    granted = exception.decision == EntryException.Decision.GRANTED
-    notices.notify(
-        recipients=[exception.requested_by, *recipients.province_staff(province_id=exception.province_id)],
-        kind="reports.exception.granted" if granted else "reports.exception.refused",
-        message=gettext_noop("Your request to change the data of %(period)s was granted until %(date)s")
-        if granted
-        else gettext_noop("Your request to change the data of %(period)s was refused"),
-        params={
-            "period": exception.period.label,
-            "date": exception.open_until.strftime("%d/%m/%Y") if exception.open_until else "",
-        },
-        comment=exception.decision_comment,
-        event_key=f"reports.exception.decided:{exception.pk}",
-        target_url=reverse("reports:exceptions"),
-        target_label=exception.period.label,
-        deadline=exception.open_until,
-        exclude=exception.decided_by,
     )
 
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.worklist import LIMIT, Item, Section
+from periods.models import EntryException
 from provinces.models import User
-from reports.models import EntryException, Report
+from reports.models import Report
 from reports.selectors import exceptions_for, report_list_for
 
 RECENT = datetime.timedelta(days=30)

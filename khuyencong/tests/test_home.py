@@ -8,11 +8,12 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from notices import services as notice_services
+from periods import services as period_services
+from periods.models import PeriodKind, ReportingPeriod
 from projects import services as project_services
 from projects.tests import factories
-from reports import periods
 from reports import services as report_services
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 
 pytestmark = pytest.mark.django_db
 NOW = "2026-11-28 10:00:00+07:00"
@@ -23,8 +24,6 @@ def q3(settings, reference_data):
     settings.REPORTS_PERIOD_KINDS = ["quarter"]
     settings.REPORTS_LOOKBACK_DAYS = 100  # Q3/2026 only (deadline 19/09/2026)
     report_services.reports_sweep(today=datetime.date(2026, 11, 28))
-    with freeze_time(NOW):
-        periods.current_quarter()  # Q4/2026, made by the first visit of any page that needs it
     return ReportingPeriod.objects.get(kind=PeriodKind.QUARTER, year=2026, number=3)
 
 
@@ -97,10 +96,10 @@ def test_ministry_sees_exception_requests_national_approvals_and_late_provinces(
 ):
     late = section(home(client, ministry_staff), "late_provinces")
     assert "Quý 3/2026 · Tây Ninh" in late and "rất chậm" in late
-    request = report_services.entry_exception_request(period=q3, by=tayninh_officer, reason="Bổ sung nghiệm thu")
+    request = period_services.entry_exception_request(period=q3, by=tayninh_officer, reason="Bổ sung nghiệm thu")
     assert "Bổ sung nghiệm thu" in section(home(client, ministry_staff), "exception_requests")
     with freeze_time(NOW):
-        report_services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
+        period_services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
     assert section(home(client, ministry_staff), "exception_requests") == ""
     decided = section(home(client, tayninh_officer), "exceptions_decided")
     assert "05/12/2026" in decided and "7 ngày" in decided
@@ -149,7 +148,7 @@ def grow(officer, approver, ministry, q3, n: int) -> None:
         national = factories.make_project(by=officer, fund="national", title=f"Quốc gia {i}")
         national = project_services.project_transition(project=national, action="submit", by=officer)
         project_services.project_transition(project=national, action="reject", by=ministry, reason=f"Lý do {i}")
-        report_services.entry_exception_request(period=q3, by=officer, reason=f"Yêu cầu {i}")
+        period_services.entry_exception_request(period=q3, by=officer, reason=f"Yêu cầu {i}")
         notice_services.notify(
             recipients=[officer, approver, ministry],
             kind="test",

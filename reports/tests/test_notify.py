@@ -6,8 +6,10 @@ import pytest
 from freezegun import freeze_time
 
 from notices.models import Notice, ReminderRule
+from periods import services as period_services
+from periods.models import PeriodKind, ReportingPeriod
 from reports import services
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
@@ -55,16 +57,16 @@ def test_an_accepted_report_tells_the_province(q3, tayninh_officer, tayninh_appr
 def test_an_exception_request_asks_the_ministry_and_its_decision_tells_the_requester(
     q3, tayninh_officer, tayninh_approver, ministry_staff
 ):
-    request = services.entry_exception_request(period=q3, by=tayninh_officer, reason="Bổ sung nghiệm thu")
-    assert told("reports.exception.requested") == ["ministry"]
+    request = period_services.entry_exception_request(period=q3, by=tayninh_officer, reason="Bổ sung nghiệm thu")
+    assert told("periods.exception.requested") == ["ministry"]
     with freeze_time("2026-11-20"):
-        services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
-    assert told("reports.exception.granted") == ["tn.approver", "tn.officer"]
-    notice = Notice.objects.get(kind="reports.exception.granted", recipient=tayninh_officer)
+        period_services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
+    assert told("periods.exception.granted") == ["tn.approver", "tn.officer"]
+    notice = Notice.objects.get(kind="periods.exception.granted", recipient=tayninh_officer)
     assert notice.deadline == datetime.date(2026, 11, 27) and "27/11/2026" in notice.text
-    refused = services.entry_exception_request(period=q3, by=tayninh_officer, reason="Lần nữa")
-    services.entry_exception_decide(exception=refused, by=ministry_staff, grant=False, comment="Quá hạn")
-    assert told("reports.exception.refused") == ["tn.approver", "tn.officer"]
+    refused = period_services.entry_exception_request(period=q3, by=tayninh_officer, reason="Lần nữa")
+    period_services.entry_exception_decide(exception=refused, by=ministry_staff, grant=False, comment="Quá hạn")
+    assert told("periods.exception.refused") == ["tn.approver", "tn.officer"]
 
 
 def reminders_on(day: datetime.date, period: ReportingPeriod) -> list[tuple[str, str]]:
