@@ -26,3 +26,13 @@ class ProposeForm(forms.Form):
     end_date = forms.DateField(label=_("End date"), widget=forms.DateInput(attrs={"type": "date"}))
     approved_support = forms.DecimalField(label=_("Support requested (VND)"), min_value=0, decimal_places=0)
     counterpart = forms.DecimalField(label=_("Counterpart (VND)"), min_value=0, decimal_places=0, initial=0)
+
+
+class MeetingForm(forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.ModelMultipleChoiceField(queryset=None, label=_("Attendees"), widget=forms.CheckboxSelectMultiple)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, collaborators, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = collaborators

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network import excel, selectors, services
-from network.forms import NeedForm, ProposeForm
+from network.forms import MeetingForm, NeedForm, ProposeForm
 from provinces.models import Unit
 
 
@@ -35,12 +35,29 @@ def coverage(request):
 
 @login_required
 def province(request, province_pk: int):
+    """A province's coverage, collaborators, meetings and needs; its officers record a meeting here."""
     today = timezone.localdate()
-    row = selectors.province_coverage(user=request.user, province_pk=province_pk, day=today)
+    row = selectors.province_coverage(user=request.user, province_pk=province_pk, day=today)  # 404 out of scope
+    collaborators = selectors.collaborators_for(user=request.user).filter(province_id=province_pk)
+    form = MeetingForm(request.POST or None, collaborators=collaborators) if request.user.is_provincial else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.meeting_record(by=request.user, province=row.province, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            except PermissionDenied as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, _("The meeting was recorded."))
+                return redirect("network:province", province_pk=province_pk)
     context = {
+        "form": form,
         "row": row,
         "today": today,
-        "collaborators": selectors.collaborators_for(user=request.user).filter(province_id=province_pk),
+        "collaborators": collaborators,
         "meetings": selectors.meetings_for(user=request.user).filter(province_id=province_pk)[:20],
         "needs": selectors.needs_for(user=request.user).filter(province_id=province_pk)[:50],
     }

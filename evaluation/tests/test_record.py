@@ -166,5 +166,5 @@ def test_the_record_page_takes_a_fixed_number_of_queries(
         project = factories.make_project(by=tayninh_officer, end=datetime.date(2026, 8, 31), title=f"Thêm {index}")
         factories.approve(project, officer=tayninh_officer, approver=tayninh_approver)
     client.force_login(ministry_staff)
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(23):
         assert client.get(reverse("evaluation:list") + "?year=2026").status_code == 200

@@ -187,8 +187,26 @@ def test_the_coverage_pages_take_a_fixed_number_of_queries(
         nf.make_collaborator(by=tayninh_officer, communes=communes[3 * index : 3 * index + 3], name=f"CTV {index}")
         services.need_record(by=tayninh_officer, commune=communes[index], description=f"N {index}", gathered_on=DAY)
     client.force_login(ministry_staff)
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("network:coverage")).status_code == 200
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("network:province", args=[tn.pk])).status_code == 200
     assert Decimal(Collaborator.objects.first().monthly_fee) == Decimal(1_500_000)
+
+
+def test_an_officer_records_a_quarterly_meeting(client, tayninh_officer, cantho_officer):
+    tn = nf.tay_ninh()
+    one = nf.make_collaborator(by=tayninh_officer, communes=nf.communes_of(tn, 1))
+    url = reverse("network:province", args=[tn.pk])
+    client.force_login(cantho_officer)
+    assert client.post(url, {"held_on": "2026-06-30", "attendees": [one.pk]}).status_code == 404
+    client.force_login(tayninh_officer)
+    response = client.post(url, {"held_on": "2026-06-30", "attendees": [one.pk], "notes": "Giao ban quý 2"})
+    assert response.status_code == 302
+    meeting = selectors.meetings_for(user=tayninh_officer).get()
+    assert meeting.held_on == datetime.date(2026, 6, 30) and list(meeting.attendees.all()) == [one]
+    assert "Giao ban quý 2" in client.get(url).content.decode()
+    # A collaborator of another province cannot be recorded as attending.
+    other = nf.make_collaborator(by=cantho_officer, communes=nf.communes_of(factories.province(92), 1))
+    with pytest.raises(ValidationError):
+        services.meeting_record(by=tayninh_officer, province=tn, held_on=DAY, attendees=[other])
