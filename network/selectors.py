@@ -84,6 +84,13 @@ class Coverage:
     def uncovered(self) -> int:
         return self.communes - self.covered
 
+    @property
+    def share(self):
+        """Communes with a collaborator, as a percentage (None for a province without communes)."""
+        from khuyencong import numbers
+
+        return numbers.rate(self.covered, self.communes)
+
 
 def coverage(*, user: User, day: datetime.date | None = None) -> list[Coverage]:
     """Per today's province in scope: communes, and how many have a collaborator at work on `day`.

@@ -5,12 +5,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network import excel, selectors, services
 from network.forms import MeetingForm, NeedForm, ProposeForm
 from provinces.models import Unit
+from reports import charts
 
 
 def _form_errors(form, error: ValidationError) -> None:
@@ -25,7 +27,27 @@ def _form_errors(form, error: ValidationError) -> None:
 def coverage(request):
     today = timezone.localdate()
     rows = selectors.coverage(user=request.user, day=today)
+    # The dashboard's province map, each tile the share of communes with a collaborator (same colour bands).
+    tiles = [
+        charts.Tile(
+            row.province.code,
+            row.province.code_set,
+            row.province.name,
+            row.share,
+            reverse("network:province", args=[row.province.pk]),
+        )
+        for row in rows
+    ]
     context = {
+        "tile_map": charts.tile_map(
+            tiles,
+            title=_("Map of communes with a collaborator, as of %(day)s") % {"day": today.strftime("%d/%m/%Y")},
+            desc=_(
+                "Each province at its approximate place, coloured by the share of its communes with a collaborator."
+            ),
+        )
+        if rows
+        else None,
         "rows": rows,
         "today": today,
         "collaborators": selectors.collaborators_for(user=request.user).order_by("province__name", "full_name"),
