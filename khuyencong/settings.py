@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "provinces",
     "projects",
     "reports",
+    "products",
     "conferences",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("provinces/", include("provinces.urls")),
     path("", include("reports.urls")),
     path("projects/", include("projects.urls")),
+    path("products/", include("products.urls")),
     path("conferences/", include("conferences.urls")),
     path("api/", include("khuyencong.api_urls")),
     path("admin/", admin.site.urls),

@@ -136,6 +136,9 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     from reports.models import Report
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
+    from products.tests.factories import marked_round
+
+    products = marked_round(officer=tayninh_officer, marker=MARKER)
     exception = report_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
     return {
         "project": project,
@@ -151,6 +154,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         "report": report,
         "exception": exception,
         "tay_ninh": tay_ninh,
+        **products,
     }
 
 
@@ -166,6 +170,15 @@ def _object_for(name: str, param: str) -> str | None:
         ("reports:province_dashboard", "pk"): "tay_ninh",
         ("reports:exception_decide", "pk"): "exception",
         ("api:token_revoke", "pk"): "token",
+        ("products:entry", "pk"): "product_entry",
+        ("products:score", "pk"): "product_entry",
+        ("products:dossier_file", "pk"): "product_file",
+        ("products:certificate_pdf", "pk"): "product_certificate",
+        ("products:certificate_revoke", "pk"): "product_certificate",
+        ("products:annual_report", "pk"): "product_certificate",
+        ("products:complaint_resolve", "pk"): "product_complaint",
+        ("products:establishment", "pk"): "product_establishment",
+        ("products:recognised", "pk"): "product_region_round",  # the public list, by design
     }
     if (name, param) in specific:
         return specific[(name, param)]
@@ -178,8 +191,15 @@ def _object_for(name: str, param: str) -> str | None:
             return "conference"
         if namespace == "reports":
             return "report"
+        if namespace == "products":
+            return "product_round"
         if namespace == "api":
-            for basename, key in (("project", "project"), ("plan", "plan")):
+            for basename, key in (
+                ("project", "project"),
+                ("plan", "plan"),
+                ("product-round", "product_round"),
+                ("product-entry", "product_entry"),
+            ):
                 if view.startswith(f"{basename}-"):
                     return key
     return None
@@ -194,7 +214,7 @@ ADMIN = {
     "url": ["x"],
 }
 # Regional rows every signed-in user may read: real ids, but not counted as Tây Ninh's.
-SHARED = {"conference", "conclusion"}
+SHARED = {"conference", "conclusion", "product_region_round"}
 
 
 def urls_to_visit(data: dict):
