@@ -10,7 +10,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import filetypes
@@ -47,6 +47,15 @@ RULES_FILE = Path(__file__).resolve().parent / "data" / "rules.json"
 MAX_DOSSIER_BYTES = 20 * 1024 * 1024
 PHOTO_KINDS = ("jpeg", "png")
 PAPER_KINDS = ("pdf", "docx", "jpeg", "png")
+
+
+def points_text(value: Decimal) -> str:
+    """40.00 → "40", 7.50 → "7,5" (Vietnamese decimal comma) for messages."""
+    value = Decimal(value)
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",") if (translation.get_language() or "vi") == "vi" else text
 
 
 def _require_manager(user: User, round_: Round) -> None:
@@ -182,7 +191,7 @@ def rubric_refine(*, round_: Round, block_code: str, bands: list[dict], by: User
         raise ValidationError(
             {
                 "bands": _("The bands add up to %(sum)s points; the block has %(max)s.")
-                % {"sum": sum(maxima), "max": block.max_points}
+                % {"sum": points_text(sum(maxima)), "max": points_text(block.max_points)}
             }
         )
     block.criteria.all().delete()
@@ -202,7 +211,9 @@ def threshold_set(*, round_: Round, threshold: Decimal, by: User) -> Round:
     _before_judging(round_)
     total = sum(b.max_points for b in round_.blocks.all())
     if not 0 < threshold <= total:
-        raise ValidationError({"threshold": _("The threshold must be above 0 and at most %(max)s.") % {"max": total}})
+        raise ValidationError(
+            {"threshold": _("The threshold must be above 0 and at most %(max)s.") % {"max": points_text(total)}}
+        )
     Round.objects.filter(pk=round_.pk).update(threshold=threshold, version=F("version") + 1)
     round_.refresh_from_db()
     return round_
@@ -430,7 +441,10 @@ def _points(value, criterion: Criterion) -> Decimal:
         raise ValidationError({f"c{criterion.pk}": _("Points cannot be negative.")})
     if points > criterion.max_points:
         raise ValidationError(
-            {f"c{criterion.pk}": _("At most %(max)s points for this criterion.") % {"max": criterion.max_points}}
+            {
+                f"c{criterion.pk}": _("At most %(max)s points for this criterion.")
+                % {"max": points_text(criterion.max_points)}
+            }
         )
     if points != points.quantize(Decimal("0.01")):
         raise ValidationError({f"c{criterion.pk}": _("At most two decimals.")})
@@ -520,7 +534,7 @@ def council_select(
         elif not row.reaches_threshold:
             errors.append(
                 _("%(code)s has a mean of %(mean)s, below the threshold of %(t)s.")
-                % {"code": row.entry.code, "mean": row.mean, "t": round_.threshold}
+                % {"code": row.entry.code, "mean": points_text(row.mean), "t": points_text(round_.threshold)}
             )
     if not promoted <= recognised:
         errors.append(_("Only recognised entries can go up a level."))

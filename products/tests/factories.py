@@ -153,3 +153,55 @@ def marked_round(*, officer: User, marker: str) -> dict:
         "product_establishment": entry.beneficiary,
         "product_region_round": regional,
     }
+
+
+def big_round(*, by: User, prov: Province, entries: int, judges: int, year: int = 2026) -> Round:
+    """A judged round of any size, bulk-built (for query counts and the benchmark): every judge has
+    submitted a sheet for every eligible entry."""
+    import random
+
+    from products.models import Criterion, Entry, Judge, Mark, ScoreSheet
+
+    rng = random.Random(entries * 100 + judges)
+    round_ = make_round(by=by, prov=prov, year=year)
+    users = [make_user(f"big{year}.{entries}.{i}", prov) for i in range(judges)]
+    seated = Judge.objects.bulk_create(
+        [Judge(round=round_, user=u, role="head" if i == 0 else "member") for i, u in enumerate(users)]
+    )
+    beneficiary = project_services.beneficiary_match_or_create(name=f"Cơ sở lớn {year}", kind="household")
+    made = Entry.objects.bulk_create(
+        [
+            Entry(
+                round=round_,
+                province=prov,
+                beneficiary=beneficiary,
+                code=f"{i + 1:04d}",
+                product_name=f"Sản phẩm {i + 1}",
+                group="food",
+                received_on=round_.registration_deadline,
+                status="eligible",
+                created_by=by,
+            )
+            for i in range(entries)
+        ]
+    )
+    Round.objects.filter(pk=round_.pk).update(status="judging")
+    criteria = list(Criterion.objects.filter(block__round=round_))
+    now = timezone.now()
+    sheets, marks = [], []
+    for entry in made:
+        for judge in seated:
+            points = [Decimal(rng.randint(0, int(c.max_points))) for c in criteria]
+            sheets.append(ScoreSheet(entry=entry, judge=judge, total=sum(points), submitted_at=now))
+            marks.append(points)
+    sheets = ScoreSheet.objects.bulk_create(sheets, batch_size=2000)
+    Mark.objects.bulk_create(
+        [
+            Mark(sheet=s, criterion=c, points=p)
+            for s, pts in zip(sheets, marks, strict=True)
+            for c, p in zip(criteria, pts, strict=True)
+        ],
+        batch_size=5000,
+    )
+    round_.refresh_from_db()
+    return round_
