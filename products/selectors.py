@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Avg, Count, Max, Min, Prefetch, Q, QuerySet
+from django.db.models import Avg, Case, Count, Max, Min, Prefetch, Q, QuerySet, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -13,6 +13,7 @@ from products import access, rules
 from products.models import (
     Certificate,
     Complaint,
+    CouncilMember,
     Criterion,
     Entry,
     Judge,
@@ -45,6 +46,18 @@ def rounds_for(*, user: User) -> QuerySet[Round]:
 
 def round_get(*, user: User, pk: int) -> Round:
     return get_object_or_404(rounds_for(user=user), pk=pk)
+
+
+def council_of(*, round_: Round):
+    """The council, chair first, then vice-chairs, then members."""
+    order = Case(*(When(role=r, then=i) for i, r in enumerate(CouncilMember.Role.values)))
+    return round_.council.order_by(order, "pk")
+
+
+def panel_of(*, round_: Round):
+    """The judging panel, head judge first, then the deputy, then the judges."""
+    order = Case(*(When(role=r, then=i) for i, r in enumerate(Judge.Role.values)))
+    return round_.judges.select_related("user").order_by(order, "pk")
 
 
 def judge_of(*, user: User, round_: Round) -> Judge | None:
