@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "FollowUpStatusEnum": "conferences.models.ConclusionFollowUp.Status",
         "DocumentKindEnum": "conferences.models.Document.Kind",
+        "ProductRoundStatusEnum": "products.models.Round.Status",
+        "ProductEntryStatusEnum": "products.models.Entry.Status",
     },
 }
 

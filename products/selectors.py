@@ -320,14 +320,19 @@ def round_figures(*, user: User, round_: Round) -> dict:
 def conference_quote(*, region_id: int, year: int) -> dict | None:
     """The regional round of a conference's region and year, with its headline figures (for the conference
     page): regional figures every signed-in account reads."""
-    round_ = Round.objects.filter(level=Level.REGION, region_id=region_id, year=year).first()
+    round_ = (
+        Round.objects.filter(level=Level.REGION, region_id=region_id, year=year)
+        .annotate(
+            n=Count("entries", distinct=True),
+            recognised_n=Count("entries", filter=Q(entries__recognised=True), distinct=True),
+            provinces=Count("entries__province", distinct=True),
+        )
+        .first()
+    )  # one query, with or without a round
     if round_ is None:
         return None
-    counts = round_.entries.aggregate(
-        n=Count("id"), recognised=Count("id", filter=Q(recognised=True)), provinces=Count("province", distinct=True)
-    )
-    tally = Tally(round_.title, counts["n"], counts["recognised"])
-    return {"round": round_, "tally": tally, "provinces": counts["provinces"]}
+    tally = Tally(round_.title, round_.n, round_.recognised_n)
+    return {"round": round_, "tally": tally, "provinces": round_.provinces}
 
 
 @dataclass
