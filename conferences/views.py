@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conferences import forms, selectors, services
+from khuyencong import pdf
 from products import selectors as products_selectors
-from reports import pdf
 
 
 def _posted(request):

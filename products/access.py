@@ -9,7 +9,7 @@
 
 from products.models import Level, Round
 from provinces.models import User
-from provinces.selectors import province_ids_in_scope
+from provinces.selectors import province_ids_in_scope, scope_allows
 
 
 def manages(user: User, round_: Round) -> bool:
@@ -20,7 +20,7 @@ def manages(user: User, round_: Round) -> bool:
         return True
     if round_.level not in (Level.COMMUNE, Level.PROVINCE) or not user.is_provincial:
         return False
-    return round_.province_id in (province_ids_in_scope(user=user) or set())
+    return scope_allows(province_ids_in_scope(user=user), round_.province_id)
 
 
 def files_for(user: User, province_id: int) -> bool:
@@ -29,4 +29,4 @@ def files_for(user: User, province_id: int) -> bool:
         return False
     if user.sees_all_provinces:
         return True
-    return user.is_provincial and province_id in (province_ids_in_scope(user=user) or set())
+    return user.is_provincial and scope_allows(province_ids_in_scope(user=user), province_id)

@@ -17,7 +17,6 @@ from rest_framework.response import Response
 from khuyencong import api
 from products import selectors, services
 from products.models import Entry, Level, ProductGroup, Round
-from projects.api import ID_REGEX
 
 DECIDED = (Round.Status.DECIDED, Round.Status.RECOGNISED)
 
@@ -176,7 +175,7 @@ class RoundViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = RoundFilter
     ordering_fields = ["year", "level"]
     ordering = ["-year", "level"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
 
     def get_queryset(self):
         return (
@@ -214,7 +213,7 @@ class EntryViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = EntryFilter
     ordering_fields = ["code", "received_on"]
     ordering = ["round", "code"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
 
     def get_queryset(self):
         return selectors.entries_in_scope(user=self.request.user)

@@ -8,9 +8,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from khuyencong import pdf
 from products.models import Certificate, Level, Round
 from products.selectors import Summary
-from reports import pdf
 
 # Official documents are in Vietnamese whatever the reader's language (as the periodic reports are).
 LEVEL_TITLE = {"commune": "CẤP XÃ", "province": "CẤP TỈNH", "region": "CẤP KHU VỰC", "national": "CẤP QUỐC GIA"}
