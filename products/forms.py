@@ -3,8 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from products.models import Complaint, CouncilMember, DossierFile, Judge, Level, ProductGroup
-from projects.models import Beneficiary
+from products.models import Complaint, CouncilMember, DossierFile, Judge, Level, ProductGroup, Round
+from projects.models import Beneficiary, Project
 from provinces.models import Commune, Province, Region, Unit, User
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -21,9 +21,15 @@ class RoundForm(forms.Form):
     registration_deadline = forms.DateField(label=_("Registration deadline"), widget=DATE)
     judging_starts = forms.DateField(label=_("Judging starts"), widget=DATE)
     judging_ends = forms.DateField(label=_("Judging ends"), widget=DATE)
+    host_province = forms.ModelChoiceField(label=_("Host"), queryset=Province.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Funded by"), queryset=Project.objects.none(), required=False)
+    feeds = forms.ModelChoiceField(label=_("Sends entries to"), queryset=Round.objects.none(), required=False)
 
-    def __init__(self, *args, provinces, units, **kwargs):
+    def __init__(self, *args, provinces, units, projects, rounds, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["host_province"].queryset = Province.objects.order_by("-code_set", "name")
+        self.fields["project"].queryset = projects
+        self.fields["feeds"].queryset = rounds
         self.fields["province"].queryset = provinces
         self.fields["commune"].queryset = Commune.objects.filter(province__in=provinces).order_by("name")
         self.fields["organiser"].queryset = units

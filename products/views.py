@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 
 from products import access, documents, forms, selectors, services
 from products.models import Certificate, Complaint, DossierFile, Entry, Judge, Level, Round, next_level
-from projects.models import Beneficiary
+from projects.models import Beneficiary, Project
 from provinces.models import Province, Unit
-from provinces.selectors import province_family_ids, province_ids_in_scope, provinces_in_scope_for
+from provinces.selectors import province_family_ids, province_ids_in_scope, provinces_in_scope_for, scope_for_user
 
 
 def _posted(request):
@@ -55,7 +55,9 @@ def round_create(request):
     units = Unit.objects.prefetch_related("names").order_by("code")
     if ids is not None:
         units = units.filter(province__in=ids)
-    form = forms.RoundForm(_posted(request), provinces=provinces, units=units)
+    projects = scope_for_user(Project.objects.order_by("-plan_year", "code"), user=request.user)
+    rounds = Round.objects.filter(level__in=[Level.PROVINCE, Level.REGION, Level.NATIONAL], status="registration")
+    form = forms.RoundForm(_posted(request), provinces=provinces, units=units, projects=projects, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:

@@ -181,3 +181,19 @@ def test_the_complaint_deadline_runs_over_a_public_holiday(selection_rules, tayn
         services.certificate_revoke(
             certificate=cert, reason="", revoked_on=datetime.date(2026, 6, 2), by=tayninh_officer
         )
+
+
+def test_the_funding_project_must_come_from_the_fund_of_the_level(
+    selection_rules, tayninh_officer, tayninh_approver, ministry_staff, tay_ninh
+):
+    from projects.tests import factories as project_factories
+
+    local = project_factories.make_project(by=tayninh_officer, title="Bình chọn sản phẩm CNNT tiêu biểu 2026")
+    with pytest.raises(ValidationError) as refused:
+        factories.make_round(by=ministry_staff, level="region", project=local)
+    assert "project" in refused.value.message_dict
+    round_ = factories.make_round(by=tayninh_officer, prov=tay_ninh, project=local)
+    assert round_.project == local
+    national = project_factories.make_project(by=tayninh_officer, fund="national", title="Bình chọn cấp khu vực")
+    with pytest.raises(ValidationError):
+        factories.make_round(by=tayninh_officer, prov=tay_ninh, year=2027, project=national)
