@@ -52,13 +52,14 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% demo\ntrailer<<>>\n%%EOF\n"
 def _purge() -> None:
     rounds = Round.objects.filter(title__startswith=DEMO)
     Complaint.objects.filter(round__in=rounds).delete()
-    Certificate.objects.filter(entry__round__in=rounds).delete()
-    Recognition.objects.filter(round__in=rounds).delete()
-    ScoreSheet.objects.filter(entry__round__in=rounds).delete()
-    # Entries point at the entries they were promoted from: the upper levels go first.
+    # An entry sent up points at the certificate of the level below: the upper levels go first.
     for level in ("national", "region", "province", "commune"):
-        Entry.objects.filter(round__in=rounds, round__level=level).delete()
+        at_level = rounds.filter(level=level)
+        Certificate.objects.filter(entry__round__in=at_level).delete()
+        ScoreSheet.objects.filter(entry__round__in=at_level).delete()
+        Entry.objects.filter(round__in=at_level).delete()
     Promotion.objects.filter(from_round__in=rounds).delete()
+    Recognition.objects.filter(round__in=rounds).delete()
     Judge.objects.filter(round__in=rounds).delete()
     rounds.delete()
     Beneficiary.objects.filter(name__startswith=DEMO, projects__isnull=True, product_entries__isnull=True).delete()
