@@ -56,7 +56,9 @@ def round_create(request):
     if ids is not None:
         units = units.filter(province__in=ids)
     projects = scope_for_user(Project.objects.order_by("-plan_year", "code"), user=request.user)
-    rounds = Round.objects.filter(level__in=[Level.PROVINCE, Level.REGION, Level.NATIONAL], status="registration")
+    rounds = selectors.rounds_for(user=request.user).filter(
+        level__in=[Level.PROVINCE, Level.REGION, Level.NATIONAL], status=Round.Status.REGISTRATION
+    )
     form = forms.RoundForm(_posted(request), provinces=provinces, units=units, projects=projects, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)

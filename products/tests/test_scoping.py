@@ -71,3 +71,18 @@ def test_a_judge_sees_only_the_rounds_they_judge(
     services.sheet_save(entry=entry, by=outsider, points=factories.marks_for(judged, 30, 30, 5, 5), submit=True)
     with pytest.raises(PermissionDenied):
         services.entry_screen(entry=entry, eligible=False, reason="x", by=outsider)
+
+
+def test_the_new_round_form_offers_only_rounds_and_projects_in_scope(
+    client, selection_rules, tayninh_officer, cantho_officer, tay_ninh
+):
+    from projects.tests import factories as project_factories
+
+    factories.make_round(by=tayninh_officer, prov=tay_ninh, year=2027, title="Đợt riêng của Tây Ninh 2027")
+    project = project_factories.make_project(by=tayninh_officer, title="Đề án bình chọn riêng của Tây Ninh")
+    client.force_login(cantho_officer)
+    page = client.get("/products/new/").content.decode()
+    assert "Đợt riêng của Tây Ninh 2027" not in page and project.title not in page
+    client.force_login(tayninh_officer)
+    page = client.get("/products/new/").content.decode()
+    assert "Đợt riêng của Tây Ninh 2027" in page and project.title in page
