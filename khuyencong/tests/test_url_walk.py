@@ -35,6 +35,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + MARKER.encode() + b"\ntrailer<<>>\n%%
 ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
+    "healthz_worker",
     "set_language",
     "api:schema",
     "api:docs",
@@ -140,7 +141,20 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
 
     products = marked_round(officer=tayninh_officer, marker=MARKER)
     exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
+    from notices import services as notice_services
+
+    notice_services.heartbeat_record(name="worker")  # /healthz/worker answers 503 until a worker has run
+    [notice] = notice_services.notify(
+        recipients=[tayninh_officer],
+        kind="test.walk",
+        message="Report returned",
+        comment=f"Ý kiến {MARKER}",
+        event_key="walk",
+        target_url=f"/reports/{report.pk}/",
+        target_label=f"Báo cáo {MARKER}",
+    )
     return {
+        "notice": notice,
         "project": project,
         "adjustment": project.adjustments.get(),
         "attachment": attachment,
@@ -179,6 +193,7 @@ def _object_for(name: str, param: str) -> str | None:
         ("products:complaint_resolve", "pk"): "product_complaint",
         ("products:establishment", "pk"): "product_establishment",
         ("products:recognised", "pk"): "product_region_round",  # the public list, by design
+        ("notices:open", "pk"): "notice",
     }
     if (name, param) in specific:
         return specific[(name, param)]
@@ -306,6 +321,7 @@ def test_the_owner_sees_what_the_other_officer_could_not(client, tayninh_officer
         reverse("projects:detail", args=[tayninh_data["project"].pk]),
         reverse("projects:attachment", args=[tayninh_data["attachment"].pk]),
         reverse("conferences:followup_evidence", args=[tayninh_data["followup"].pk]),
+        reverse("notices:list"),
         f"/api/v1/projects/{tayninh_data['project'].pk}/",
     ):
         response = client.get(url)
