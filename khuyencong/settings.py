@@ -306,6 +306,8 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "FollowUpStatusEnum": "conferences.models.ConclusionFollowUp.Status",
         "DocumentKindEnum": "conferences.models.Document.Kind",
+        "AttachmentKindEnum": "projects.models.Attachment.Kind",
+        "DecisionKindEnum": "projects.models.ProjectDecision.Kind",
     },
 }
 
