@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from khuyencong import numbers
 from khuyencong.text import fold
-from projects import rules, selectors, services
+from projects import rules, selectors, services, tax_codes
 from projects.models import Beneficiary, Fund, MoneyEntry, Project, Status
 from provinces import selectors as province_selectors
 from provinces.models import ActivityContent, CodeSet, Province, Unit, User
@@ -928,6 +928,11 @@ def _check_beneficiary(row: _RowErrors, values: dict) -> dict | None:
                 "leading zeros are kept."
             ),
         )
+    elif tax_code:
+        try:
+            tax_code = tax_codes.normalise(tax_code)  # the check digit, as on the form
+        except ValidationError as error:
+            row.add("tax_code", error.messages[0])
     kind = BENEFICIARY_KINDS_BY_TEXT.get(fold(kind_text))
     if kind is None:
         row.add(
