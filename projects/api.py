@@ -252,7 +252,7 @@ class AttachmentUploadSerializer(api.StrictSerializer):
 
 
 class DecisionSerializer(serializers.ModelSerializer):
-    attachment = AttachmentSerializer(read_only=True)
+    attachment = AttachmentSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ProjectDecision

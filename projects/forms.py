@@ -120,7 +120,7 @@ class EstablishmentForm(forms.ModelForm):
     class Meta:
         model = Beneficiary
         fields = ["name", "kind", "tax_code", "commune", "address", "women_owned", "ethnic_minority_owned"]
-        labels = {"name": _("Name of the new establishment")}
+        labels = {"name": _("Name of the new establishment"), "commune": _("Commune")}
         help_texts = {"tax_code": _("10 digits, or 13 for a branch (0123456789-001); checked by its check digit.")}
 
     def __init__(self, *args, communes=None, **kwargs):

@@ -92,3 +92,6 @@ def test_officer_finds_dan_lat_meets_the_ceiling_and_attaches_the_outline(page, 
     assert page.get_by_role("link", name="thuyet-minh-de-an.docx").is_visible()
     assert project.attachments.get().extension == ".docx"
     shoot(page, "project-detail")
+    page.goto(f"{live_server.url}/projects/ceilings/")
+    assert "Thông tư 28/2018/TT-BCT" in page.locator("table").inner_text()
+    shoot(page, "ceilings")
