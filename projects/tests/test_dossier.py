@@ -518,3 +518,37 @@ def test_the_import_meets_the_same_ceiling(tayninh_officer, national_ceilings):
     [error] = refused.value.errors
     assert error["column"] and "Thông tư 28/2018/TT-BCT" in error["message"]
     assert not Project.objects.filter(code="IMP-CEIL").exists()
+
+
+@pytest.mark.parametrize("size", [1, 8])
+def test_the_project_page_with_its_dossier_runs_in_a_fixed_number_of_queries(
+    client, tayninh_officer, cantho_officer, tayninh_project, django_assert_max_num_queries, size
+):
+    commune = commune_of(tay_ninh())
+    establishments = [
+        services.establishment_create(by=tayninh_officer, name=f"Cơ sở {n}", kind="household", commune=commune)
+        for n in range(size)
+    ]
+    for n in range(size):
+        services.decision_record(
+            project=tayninh_project,
+            by=tayninh_officer,
+            kind="contract",
+            number=f"HĐ-{n}",
+            date=datetime.date(2026, 1, 1) + datetime.timedelta(days=n),
+            uploaded_file=SimpleUploadedFile(f"hd-{n}.docx", office.docx()),
+        )
+    tayninh_project.is_inter_provincial = True
+    tayninh_project.save()
+    tayninh_project = services.project_update(
+        project=tayninh_project,
+        by=tayninh_officer,
+        data={},
+        expected_version=tayninh_project.version,
+        beneficiaries=establishments,
+        partner_provinces=[cantho_officer.unit.province],
+    )
+    client.force_login(tayninh_officer)
+    with django_assert_max_num_queries(22):  # the same at both sizes: no query per row
+        page = client.get(reverse("projects:detail", args=[tayninh_project.pk])).content.decode()
+    assert page.count("HĐ-") == size and page.count("Cơ sở ") >= size
