@@ -16,18 +16,16 @@ from django.utils.translation import gettext as _
 
 from khuyencong import numbers
 from projects.models import Fund, SupportCeiling
+from provinces import selectors as province_selectors
 from provinces.models import ActivityContent, Province
 
 HUNDRED = Decimal(100)
 
 
-def _province_and_successors(province: Province) -> list[int]:
-    """A local project answers to its own province's resolution and, after a merger, to its successor's."""
-    ids, current = [], province
-    while current is not None and current.pk not in ids:
-        ids.append(current.pk)
-        current = current.successor
-    return ids
+def _resolution_provinces(province: Province, on: datetime.date) -> set[int]:
+    """A local project answers to its own province's resolution and to that of the province it is on the
+    day (after the 2025 merger, Long An's projects meet today's Tây Ninh resolution)."""
+    return {province.pk, province_selectors.province_on(province, on=on).pk}
 
 
 def in_force(*, fund: str, province: Province | None, activity: ActivityContent, on: datetime.date):
@@ -38,7 +36,7 @@ def in_force(*, fund: str, province: Province | None, activity: ActivityContent,
     if fund == Fund.LOCAL:
         if province is None:
             return SupportCeiling.objects.none()
-        rows = rows.filter(province_id__in=_province_and_successors(province))
+        rows = rows.filter(province_id__in=_resolution_provinces(province, on))
     return rows.order_by("pk")
 
 

@@ -96,9 +96,11 @@ class ProjectForm(forms.ModelForm):
             if value and str(value).isdigit()
             else None
         )
-        if province is not None and province.successor_id and province.valid_to:
-            return province.successor  # communes are those of today's provinces
-        return province
+        if province is None:
+            return None
+        from provinces import selectors as province_selectors
+
+        return province_selectors.province_on(province)  # communes are those of today's provinces
 
     def chosen_establishments(self):
         """The establishments the form currently carries, to show them ticked in the chosen list."""

@@ -9,7 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.text import fold
-from projects.models import ACTIVE_STATUSES, Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
+from periods import selectors as period_selectors
+from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
+from projects.rules import ACTIVE_STATUSES
 from provinces import selectors as province_selectors
 from provinces.models import Commune, User
 
@@ -126,7 +128,7 @@ def disbursed_by(project: Project, day: datetime.date) -> Decimal:
 
 def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
-    progress = ProgressUpdate.objects.filter(period=period)
+    progress = ProgressUpdate.objects.filter(period_selectors.same_period(period))
     return (
         with_money(project_change_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
         .annotate(
@@ -142,7 +144,7 @@ def this_period_missing_count(*, user: User, period) -> int:
     return (
         project_change_list_for(user=user)
         .filter(status__in=ACTIVE_STATUSES)
-        .exclude(progress_updates__period=period)
+        .exclude(period_selectors.same_period(period, "progress_updates__period"))
         .count()
     )
 

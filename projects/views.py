@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from periods import selectors as period_selectors
+from periods import services as period_services
 from projects import excel, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
@@ -32,7 +34,6 @@ from projects.forms import (
 from projects.models import Attachment, Fund, ProjectAdjustment, SupportCeiling
 from provinces import selectors as province_selectors
 from provinces.models import Commune, Province
-from reports import periods
 
 PAGE_SIZE = 50
 PERIOD_PAGE_SIZE = 25  # each row is a form: keep the page light
@@ -191,7 +192,9 @@ def project_create(request):
             messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
     return render(
-        request, "projects/project_form.html", {"form": form, "new_establishment": new_establishment, "project": None}
+        request,
+        "projects/project_form.html",
+        {"form": form, "new_establishment": new_establishment, "project": None, **rules.status_groups()},
     )
 
 
@@ -230,7 +233,7 @@ def project_edit(request, pk):
     return render(
         request,
         "projects/project_form.html",
-        {"form": form, "new_establishment": new_establishment, "project": project},
+        {"form": form, "new_establishment": new_establishment, "project": project, **rules.status_groups()},
     )
 
 
@@ -340,7 +343,7 @@ def attachment_download(request, pk):
 @login_required
 def this_period(request):
     """An officer's active projects, a page at a time, to enter the period's progress and spending row by row."""
-    period = periods.current_quarter()
+    period = period_selectors.current_quarter()  # unsaved until a row is saved: reading writes nothing
     rows = selectors.this_period_rows(user=request.user, period=period)
     page = Paginator(rows, PERIOD_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
@@ -366,7 +369,7 @@ def _progress_initial(progress) -> dict:
 def this_period_save(request, pk):
     """Save one row (htmx): progress and, optionally, a disbursement; answers with the row re-rendered."""
     project = selectors.project_get_for_change(user=request.user, pk=pk)
-    period = periods.current_quarter()
+    period = period_services.period_stored(period_selectors.current_quarter())
     form = ProgressForm(request.POST, prefix=f"p{pk}")
     saved = False
     if form.is_valid():
@@ -530,8 +533,7 @@ def commune_options(request):
     )
     communes = []
     if province is not None:
-        today = province.successor if province.valid_to and province.successor_id else province
-        communes = Commune.objects.filter(province=today).order_by("name")
+        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by("name")
     return render(request, "projects/_commune_options.html", {"communes": communes})
 
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0003_beneficiary_name_folded'),
+        ('projects', '0004_period_moved_to_periods'),
         ('provinces', '0002_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
