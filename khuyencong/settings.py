@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "khuyencong",
     "provinces",
+    "notices",
     "periods",
     "projects",
     "reports",
@@ -126,7 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first; English is the switch.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our strings first, then the Vietnamese of DRF and Django messages their catalogues lack (see that .po).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "khuyencong" / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -248,12 +251,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("KC_SWEEP_SECONDS", "900")),
     },
     "reports-reminders": {"task": "reports.tasks.reminders_send", "schedule": 6 * 3600.0},
+    "worker-heartbeat": {"task": "notices.tasks.worker_heartbeat", "schedule": 60.0},
+    # immediate notices are queued on commit; this catches any whose task was lost with the broker
+    "notices-email": {"task": "notices.tasks.notices_email", "schedule": 300.0},
+    "notices-digest": {
+        "task": "notices.tasks.digests_send",
+        "schedule": crontab(hour=int(os.environ.get("KC_DIGEST_HOUR", "7")), minute=0),
+    },
 }
+# Links in e-mails: the portal's address as people reach it.
+SITE_URL = os.environ.get("KC_SITE_URL", "http://127.0.0.1:8000")
+# The worker is reported down on /healthz/worker when its heartbeat is older than this.
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("KC_WORKER_HEARTBEAT_MAX_AGE", "300"))
 
 # Periodic reports: which kinds of period get reports, how far back the sweep heals, reminder timing.
 REPORTS_PERIOD_KINDS = env_list("KC_REPORT_KINDS", "quarter,half,nine,year")
 REPORTS_LOOKBACK_DAYS = int(os.environ.get("KC_REPORT_LOOKBACK_DAYS", "200"))
-REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFORE", "3"))
 REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
 # A report queued or running for longer than this is taken as lost (dead worker, lost broker message)
 # and queued again by the sweep: above the task's hard time limit, so a slow render is not doubled.
@@ -267,7 +280,7 @@ REST_FRAMEWORK = {
         "khuyencong.api_base.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["khuyencong.api_base.ApiAccess"],
-    "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "khuyencong.api_filters.StrictOrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "khuyencong.api_base.ApiPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -294,6 +307,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},  # the default validator badge calls an outside host
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags from the resource: projects, provinces, …
+    # closed request bodies, If-Match/ETag, ASCII names (khuyencong/api_schema.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "khuyencong.api_schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.Status",
         "FundEnum": "projects.models.Fund",

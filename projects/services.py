@@ -22,7 +22,7 @@ from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API c
 from khuyencong.text import fold
 from periods import selectors as period_selectors
 from periods import services as period_services
-from projects import ceilings, rules, selectors, tax_codes
+from projects import ceilings, notify, rules, selectors, tax_codes
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -320,6 +320,7 @@ def _adjustment_request(project: Project, *, by: User, changes: dict, reason: st
     )
     project.status_before_adjustment = project.status
     project.status = Status.ADJUSTING
+    notify.adjustment_requested(adjustment=adjustment)
     return adjustment
 
 
@@ -360,6 +361,7 @@ def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool,
     project.status, project.status_before_adjustment = target, ""
     project.version += 1
     _save(project, by=by)
+    notify.adjustment_decided(adjustment=adjustment, reason=reason)
     return project
 
 
@@ -410,7 +412,7 @@ def project_transition(
         project.approved_at = timezone.now()
         # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
         project.province = province_selectors.province_on(project.province)
-    ProjectTransition.objects.create(
+    done = ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
     if decision and any(decision.get(key) for key in ("number", "date", "signer", "uploaded_file")):
@@ -420,6 +422,7 @@ def project_transition(
     project.status = transition.target
     project.version += 1
     _save(project, by=by)
+    notify.project_transitioned(project=project, transition=done)
     return project
 
 

@@ -35,6 +35,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + MARKER.encode() + b"\ntrailer<<>>\n%%
 ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
+    "healthz_worker",
     "set_language",
     "api:schema",
     "api:docs",
@@ -149,7 +150,20 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
     exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
+    from notices import services as notice_services
+
+    notice_services.heartbeat_record(name="worker")  # /healthz/worker answers 503 until a worker has run
+    [notice] = notice_services.notify(
+        recipients=[tayninh_officer],
+        kind="test.walk",
+        message="Report returned",
+        comment=f"Ý kiến {MARKER}",
+        event_key="walk",
+        target_url=f"/reports/{report.pk}/",
+        target_label=f"Báo cáo {MARKER}",
+    )
     return {
+        "notice": notice,
         "project": project,
         "adjustment": project.adjustments.get(),
         "attachment": attachment,
@@ -180,6 +194,7 @@ def _object_for(name: str, param: str) -> str | None:
         ("reports:province_dashboard", "pk"): "tay_ninh",
         ("reports:exception_decide", "pk"): "exception",
         ("api:token_revoke", "pk"): "token",
+        ("notices:open", "pk"): "notice",
     }
     if (name, param) in specific:
         return specific[(name, param)]
@@ -300,6 +315,7 @@ def test_the_owner_sees_what_the_other_officer_could_not(client, tayninh_officer
         reverse("projects:detail", args=[tayninh_data["project"].pk]),
         reverse("projects:attachment", args=[tayninh_data["attachment"].pk]),
         reverse("conferences:followup_evidence", args=[tayninh_data["followup"].pk]),
+        reverse("notices:list"),
         f"/api/v1/projects/{tayninh_data['project'].pk}/",
     ):
         response = client.get(url)
