@@ -20,6 +20,7 @@ router.register("reporting-periods", periods_api.ReportingPeriodViewSet, basenam
 router.register("plans", projects_api.PlanViewSet, basename="plan")
 router.register("national-plan-registrations", projects_api.RegistrationViewSet, basename="national-plan-registration")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("establishments", projects_api.EstablishmentViewSet, basename="establishment")
 router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("conferences", conferences_api.ConferenceViewSet, basename="conference")
 router.register("product-rounds", products_api.RoundViewSet, basename="product-round")

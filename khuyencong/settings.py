@@ -325,6 +325,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "conferences.models.Document.Kind",
         "ProductRoundStatusEnum": "products.models.Round.Status",
         "ProductEntryStatusEnum": "products.models.Entry.Status",
+        "AttachmentKindEnum": "projects.models.Attachment.Kind",
+        "DecisionKindEnum": "projects.models.ProjectDecision.Kind",
     },
 }
 

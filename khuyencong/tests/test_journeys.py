@@ -196,7 +196,7 @@ def officer_enters_the_quarter(watch: Watch, portal: dict) -> None:
     assert page.locator("#disbursed").inner_text() == "155.000.000 đ"
     documents = page.locator("section", has=page.get_by_role("heading", name="Tài liệu"))
     documents.get_by_label("Loại tài liệu").select_option(label="biên bản nghiệm thu")
-    documents.get_by_label("Tệp (PDF, JPEG, PNG hoặc XLSX)").set_input_files(
+    documents.get_by_label("Tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument)").set_input_files(
         {"name": "bien-ban-nghiem-thu.pdf", "mimeType": "application/pdf", "buffer": acceptance_pdf()}
     )
     documents.get_by_role("button", name="Tải lên").click()
@@ -205,11 +205,11 @@ def officer_enters_the_quarter(watch: Watch, portal: dict) -> None:
     assert "biên bản nghiệm thu" in documents.get_by_role("listitem").first.inner_text()
 
     documents.get_by_label("Loại tài liệu").select_option(label="biên bản nghiệm thu")
-    documents.get_by_label("Tệp (PDF, JPEG, PNG hoặc XLSX)").set_input_files(
+    documents.get_by_label("Tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument)").set_input_files(
         {"name": "hoa-don.pdf", "mimeType": "application/pdf", "buffer": "Không phải PDF".encode()}
     )
     documents.get_by_role("button", name="Tải lên").click()
-    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG và Excel (.xlsx)" in page.locator(".messages").inner_text()
+    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG, Word" in page.locator(".messages").inner_text()
     assert documents.get_by_role("link", name="hoa-don.pdf").count() == 0
     assert list(Attachment.objects.filter(project=tn).values_list("original_name", "kind")) == [
         ("bien-ban-nghiem-thu.pdf", "acceptance")
