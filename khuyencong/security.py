@@ -40,6 +40,10 @@ OTP_EXEMPT_VIEWS = frozenset(
         "api:docs",
         "api:redoc",
         "admin:logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
     }
 )
 DEVICE_NAME = "TOTP"

@@ -7,6 +7,7 @@ to them, so a worker killed half-way leaves the previous files in place and the 
 
 import datetime
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -28,6 +29,8 @@ from reports.models import EntryException, PeriodKind, ReminderLog, Report, Repo
 
 G = Report.Generation
 
+
+logger = logging.getLogger(__name__)
 
 def _queue(report_ids: list[int]) -> None:
     """Send generation tasks once the surrounding transaction has committed."""
@@ -151,6 +154,11 @@ def report_generate(*, report_id: int) -> bool:
         updated = Report.objects.filter(pk=report_id, generation=G.RUNNING, status=report.status).update(**fields)
         if updated:
             ReportEvent.objects.create(report_id=report_id, action="generated")
+    if updated:
+        # Operators see each report produced in the worker's log (make run starts it at INFO).
+        logger.info(
+            "report %s generated: %s, %s pages, pdf sha256 %s", report_id, report, pages, pdf_sha[:12]
+        )
     return bool(updated)
 
 
