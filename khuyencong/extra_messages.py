@@ -4,6 +4,8 @@
   gettext at run time). One may leave the list once its call moves out of the f-string.
 - Messages of Django's admin and django-axes that those packages ship without Vietnamese: our catalogue
   (LOCALE_PATHS) comes first, so the admin speaks Vietnamese too.
+- Messages whose Vietnamese in Django's own catalogue has a space before the full stop ("… 100 ."):
+  ours replaces it.
 
 khuyencong/tests/test_languages.py fails when a page looks up a message that has no Vietnamese.
 """
@@ -35,4 +37,16 @@ ADMIN = [
     gettext_noop("access attempts"),
     gettext_noop("access failures"),
     gettext_noop("access logs"),
+]
+
+# Django's Vietnamese puts a space before the stop: "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 100 ."
+DJANGO_SPACED_STOP = [
+    gettext_noop("Ensure this value is less than or equal to %(limit_value)s."),
+    gettext_noop("Ensure this value is greater than or equal to %(limit_value)s."),
+    gettext_noop("Please correct the duplicate data for %(field)s."),
+    gettext_noop(
+        "Please correct the duplicate data for %(field_name)s which must be unique for the %(lookup)s in %(date_field)s."  # noqa: E501
+    ),
+    gettext_noop("Successfully deleted %(count)d %(items)s."),
+    gettext_noop("Popup closing…"),
 ]

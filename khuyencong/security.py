@@ -33,6 +33,7 @@ OTP_EXEMPT_VIEWS = frozenset(
         "login",
         "logout",
         "healthz",
+        "favicon",
         "set_language",
         "account:otp_setup",
         "account:otp_verify",

@@ -7,6 +7,7 @@ from khuyencong import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     # "Quên mật khẩu": Django's own reset by e-mail (a signed, single-use link that expires after

@@ -55,6 +55,13 @@ class ProjectForm(forms.ModelForm):
                 Unit.objects.filter(province__in=provinces).prefetch_related("names").select_related("province")
             )
         self.fields["activity"].queryset = ActivityContent.objects.all()
+        if self.instance.pk is None:
+            del self.fields["reason"]  # a new project has nothing approved to change yet
+        # Say what to choose instead of Django's "---------".
+        self.fields["province"].empty_label = _("Choose the province")
+        self.fields["implementing_unit"].empty_label = _("Choose the implementing unit")
+        self.fields["activity"].empty_label = _("Choose the activity content")
+        self.fields["fund"].choices = [("", _("Choose the fund")), *Fund.choices]
         for name in ("approved_support", "counterpart", "other_sources"):
             self.fields[name].widget.attrs.update({"step": "1", "min": "0", "inputmode": "numeric"})
 

@@ -202,13 +202,13 @@ class ActivityContent(models.Model):
         verbose_name_plural = _("activity contents")
         ordering = ["heading", "code"]
 
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
     @property
     def name(self) -> str:
         """The name in the language of the request: English pages show the English name."""
         return self.name_en if translation.get_language() == "en" and self.name_en else self.name_vi
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.name}"
 
 
 class User(AbstractUser):

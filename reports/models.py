@@ -195,12 +195,12 @@ class ReportEvent(models.Model):
         "returned": _("returned for correction"),
     }
 
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.action}"
+
     @property
     def action_label(self) -> str:
         return self.LABELS.get(self.action, self.action)
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.action}"
 
 
 class EntryException(models.Model):

@@ -32,6 +32,7 @@ G = Report.Generation
 
 logger = logging.getLogger(__name__)
 
+
 def _queue(report_ids: list[int]) -> None:
     """Send generation tasks once the surrounding transaction has committed."""
     from reports import tasks
@@ -156,9 +157,7 @@ def report_generate(*, report_id: int) -> bool:
             ReportEvent.objects.create(report_id=report_id, action="generated")
     if updated:
         # Operators see each report produced in the worker's log (make run starts it at INFO).
-        logger.info(
-            "report %s generated: %s, %s pages, pdf sha256 %s", report_id, report, pages, pdf_sha[:12]
-        )
+        logger.info("report %s generated: %s, %s pages, pdf sha256 %s", report_id, report, pages, pdf_sha[:12])
     return bool(updated)
 
 

@@ -2,8 +2,6 @@
 accessibility and the language tests, so a page added here is checked by all of them.
 """
 
-import datetime
-
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,7 +47,7 @@ def main_pages() -> list[tuple[str | None, str]]:
     conference = Conference.objects.order_by("-year").first()
     report = Report.objects.filter(province=tayninh).order_by("pk").first()
     regional = Report.objects.filter(province__isnull=True).order_by("pk").first()
-    year = datetime.date.today().year
+    year = timezone.localdate().year
     pages = [
         (None, reverse("login")),
         (None, reverse("password_reset")),

@@ -140,9 +140,9 @@ def test_vietnamese_pages_look_up_nothing_untranslated_and_show_no_english(porta
     original_gettext, original_ngettext = trans_real.DjangoTranslation.gettext, trans_real.DjangoTranslation.ngettext
 
     def note(catalogue, message, result):
-        if catalogue.language() == "vi" and result == message and re.search("[A-Za-z]", message):
-            if message.split("\x04")[-1] not in SAME_IN_BOTH:
-                untranslated.setdefault(message, set()).add(where["path"])
+        same = result == message and re.search("[A-Za-z]", message)
+        if catalogue.language() == "vi" and same and message.split("\x04")[-1] not in SAME_IN_BOTH:
+            untranslated.setdefault(message, set()).add(where["path"])
 
     def gettext(self, message):
         result = original_gettext(self, message)
@@ -157,7 +157,7 @@ def test_vietnamese_pages_look_up_nothing_untranslated_and_show_no_english(porta
     monkeypatch.setattr(trans_real.DjangoTranslation, "gettext", gettext)
     monkeypatch.setattr(trans_real.DjangoTranslation, "ngettext", ngettext)
 
-    english = {label for label in status_labels("en")} | set(ENGLISH_WORDS)
+    english = status_labels("en") | set(ENGLISH_WORDS)
     client_for, shown = _clients(), {}
     for username, path in portal:
         where["path"] = f"{username} {path}"

@@ -34,6 +34,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + MARKER.encode() + b"\ntrailer<<>>\n%%
 ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
+    "favicon",
     "set_language",
     "api:schema",
     "api:docs",
