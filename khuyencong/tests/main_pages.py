@@ -82,5 +82,6 @@ def main_pages() -> list[tuple[str | None, str]]:
         (ADMIN, reverse("admin:index")),
         (ADMIN, reverse("admin:projects_project_changelist")),
         (ADMIN, reverse("admin:projects_project_change", args=[project.pk])),
+        (ADMIN, reverse("admin:conferences_conference_change", args=[conference.pk])),
     ]
     return pages

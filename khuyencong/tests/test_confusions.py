@@ -167,3 +167,16 @@ def test_the_status_of_an_approved_project_reads_in_english_too(client, tayninh_
     page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
     assert ">in progress</span>" in page and "đang thực hiện" not in page
     assert project.activity.name_en in page and project.activity.name_vi not in page
+
+
+def test_admin_dates_are_written_and_read_as_dd_mm_yyyy(client, administrator, tayninh_officer):
+    project = factories.make_project(by=tayninh_officer, end=datetime.date(2026, 12, 18))
+    client.force_login(administrator)
+    page = client.get(reverse("admin:projects_project_change", args=[project.pk])).content.decode()
+    assert re.search(r'name="end_date" value="18/12/2026"', page)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert forms.DateField().clean("18/12/2026") == datetime.date(2026, 12, 18)
+            assert forms.DateField().clean("2026-12-18") == datetime.date(2026, 12, 18)  # date pickers, API
+            with pytest.raises(forms.ValidationError):
+                forms.DateField().clean("12/18/2026")  # never month first

@@ -6,7 +6,8 @@ Three nets, each able to catch what the others miss:
   (ours, Django's, the libraries') must come back translated; a msgid with no Vietnamese falls through
   as English and is named here;
 - the page text: the English labels of statuses, report events, sort options and chart legends never
-  appear in a Vietnamese page, and the Vietnamese status labels never in an English one.
+  appear in a Vietnamese page, and the Vietnamese status labels never in an English one; and every
+  character has a glyph in DejaVu Sans, the stylesheet's font (an emoji such as ⏱ has none).
 """
 
 import re
@@ -19,6 +20,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 from django.utils.translation import trans_real
+from fontTools.ttLib import TTFont
 
 from conferences.models import ConclusionFollowUp, Conference
 from khuyencong.tests import main_pages
@@ -28,6 +30,7 @@ from reports.models import EntryException, Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
+DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # fonts-dejavu-core, in the base image
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 # Looked up, and the same in both languages by design (names of formats, units and the portal's codes).
 SAME_IN_BOTH = {"PDF", "Excel", "API", "SHA-256", "%(value)s%%", "OK", "Email", "ID"}
@@ -158,19 +161,26 @@ def test_vietnamese_pages_look_up_nothing_untranslated_and_show_no_english(porta
     monkeypatch.setattr(trans_real.DjangoTranslation, "ngettext", ngettext)
 
     english = status_labels("en") | set(ENGLISH_WORDS)
-    client_for, shown = _clients(), {}
+    client_for, shown, characters = _clients(), {}, {}
     for username, path in portal:
         where["path"] = f"{username} {path}"
         response = client_for(username, "vi").get(path)
         assert response.status_code == 200, where["path"]
         assert response["Content-Language"] == "vi"
-        if words := found(english, page_text(response.content.decode())):
+        text = page_text(response.content.decode())
+        if words := found(english, text):
             shown[where["path"]] = words
+        for character in set(text):
+            characters.setdefault(character, where["path"])
 
     assert not untranslated, "looked up without a Vietnamese translation:\n" + "\n".join(
         f"  {msgid!r} on {sorted(paths)[0]}" for msgid, paths in sorted(untranslated.items())
     )
     assert not shown, "English on Vietnamese pages:\n" + "\n".join(f"  {p}: {w}" for p, w in shown.items())
+    # Every character has a glyph in the font the stylesheet names first (an emoji such as ⏱ has none).
+    cmap = TTFont(DEJAVU_SANS).getBestCmap()
+    missing = {c: p for c, p in characters.items() if ord(c) not in cmap and not c.isspace()}
+    assert not missing, "characters DejaVu Sans cannot draw: " + ", ".join(f"{c!r} on {p}" for c, p in missing.items())
 
 
 def test_english_pages_show_no_vietnamese_status_or_event(portal):
