@@ -24,9 +24,10 @@ from fontTools.ttLib import TTFont
 
 from conferences.models import ConclusionFollowUp, Conference
 from khuyencong.tests import main_pages
+from periods.models import EntryException
 from projects.models import NationalPlanRegistration, Status
 from provinces.models import User
-from reports.models import EntryException, Report, ReportEvent
+from reports.models import Report, ReportEvent
 
 pytestmark = pytest.mark.django_db
 
