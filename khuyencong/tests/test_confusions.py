@@ -47,8 +47,8 @@ def test_validation_messages_have_no_space_before_the_full_stop():
     with translation.override("vi"):
         field = forms.IntegerField(max_value=100, min_value=0)
         for bad, expected in (
-            (101, "Giá trị này phải nhỏ hơn hoặc bằng 100."),
-            (-1, "Giá trị này phải lớn hơn hoặc bằng 0."),
+            (101, "Giá trị phải nhỏ hơn hoặc bằng 100."),
+            (-1, "Giá trị phải lớn hơn hoặc bằng 0."),
         ):
             with pytest.raises(forms.ValidationError) as refused:
                 field.clean(bad)
