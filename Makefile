@@ -30,7 +30,7 @@ setup: $(VENV)/.run-deps
 # filesystem broker under var/celery, and stops with it.
 run: setup
 	@if [ -z "$$REDIS_URL" ]; then \
-	  $(VENV)/bin/celery -A khuyencong worker -B -Q celery,pdf --pool solo --loglevel WARNING \
+	  $(VENV)/bin/celery -A khuyencong worker -B -Q celery,pdf --pool solo --loglevel INFO \
 	    --schedule var/celery/beat-schedule & WORKER=$$!; \
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST); \

@@ -82,6 +82,13 @@ class ProjectForm(forms.ModelForm):
         self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by("name")
         self.fields["commune"].label = _("Commune (today)")
         self.fields["commune"].label_from_instance = lambda commune: commune.name  # the province is chosen above
+        if self.instance.pk is None:
+            del self.fields["reason"]  # a new project has nothing approved to change yet
+        # Say what to choose instead of Django's "---------".
+        self.fields["province"].empty_label = _("Choose the province")
+        self.fields["implementing_unit"].empty_label = _("Choose the implementing unit")
+        self.fields["activity"].empty_label = _("Choose the activity content")
+        self.fields["fund"].choices = [("", _("Choose the fund")), *Fund.choices]
         for name in ("approved_support", "counterpart", "other_sources"):
             self.fields[name].widget.attrs.update({"step": "1", "min": "0", "inputmode": "numeric"})
 
@@ -218,6 +225,12 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
 
 
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering with our own "descending" label: the library has no Vietnamese catalogue."""
+
+    descending_fmt = _("%s (descending)")
+
+
 class ProjectFilter(django_filters.FilterSet):
     """Filters of the project list and its Excel export (the same query parameters)."""
 
@@ -234,7 +247,7 @@ class ProjectFilter(django_filters.FilterSet):
     late = django_filters.ChoiceFilter(
         label=_("Schedule"), choices=[("1", _("late")), ("0", _("on time"))], method="filter_late", empty_label=_("All")
     )
-    order = django_filters.OrderingFilter(
+    order = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=[

@@ -242,9 +242,9 @@ def approver_submits_the_report(watch: Watch, portal: dict) -> None:
     to_decide = portal["to_decide"]
     page.goto(watch.url(f"/projects/{to_decide.pk}/"))
     reject = page.locator("form", has=page.get_by_role("button", name="Không duyệt"))
-    reject.get_by_label("Lý do").fill("Trùng nội dung với đề án năm 2025.")
+    reject.get_by_label("Lý do không duyệt").fill("Trùng nội dung với đề án năm 2025.")
     question = watch.confirmed(reject.get_by_role("button", name="Không duyệt"), answer="dismiss")
-    assert question == "confirm: Bạn chắc chắn chứ? Thao tác này không hoàn tác được."
+    assert question == "confirm: Không duyệt: bạn chắc chắn chứ? Thao tác này không hoàn tác được."
     assert page.locator("#project-status").inner_text() == "đã đăng ký"
     watch.confirmed(reject.get_by_role("button", name="Không duyệt"), answer="accept")
     page.locator("#project-status", has_text="không được duyệt").wait_for()
@@ -260,9 +260,9 @@ def approver_submits_the_report(watch: Watch, portal: dict) -> None:
 
     page.goto(watch.url(f"/projects/{portal['tn'].pk}/"))
     cancel = page.locator("form", has=page.get_by_role("button", name="Hủy đề án"))
-    cancel.get_by_label("Lý do").fill("Thử")
+    cancel.get_by_label("Lý do hủy đề án").fill("Thử")
     question = watch.confirmed(cancel.get_by_role("button", name="Hủy đề án"), answer="dismiss")
-    assert question == "confirm: Bạn chắc chắn chứ? Thao tác này không hoàn tác được."
+    assert question == "confirm: Hủy đề án: bạn chắc chắn chứ? Thao tác này không hoàn tác được."
     assert page.locator("#project-status").inner_text() == "đang thực hiện"
     assert Project.objects.get(pk=portal["tn"].pk).status == Status.IN_PROGRESS
 

@@ -36,12 +36,17 @@ ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
     "healthz_worker",
+    "favicon",
     "set_language",
     "api:schema",
     "api:docs",
     "api:redoc",
     "admin:login",
     "admin:logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 # Patterns without a name: catch-alls that answer 404 (or the admin's redirect to its login).
 UNNAMED_ALLOWED = {r"^", r"(?P<url>.*)$", "<path:object_id>/"}  # + the admin's old change URLs
@@ -235,7 +240,7 @@ def _object_for(name: str, param: str) -> str | None:
     return None
 
 
-FIXED = {"action": ["submit"], "fmt": ["pdf", "xlsx"], "slug": ["x"]}
+FIXED = {"action": ["submit"], "fmt": ["pdf", "xlsx"], "slug": ["x"], "uidb64": ["MQ"], "token": ["set-password"]}
 ADMIN = {
     "app_label": ["projects", "provinces", "auth"],
     "object_id": ["1"],

@@ -47,3 +47,17 @@ document.addEventListener("keydown", function (event) {
     event.target.dispatchEvent(new Event("search"));
   }
 });
+// A table wider than its box scrolls inside it: make that box reachable with the keyboard (arrow keys
+// then scroll it), as WCAG asks of scrollable regions, and only when it actually scrolls.
+function markScrollableTables() {
+  document.querySelectorAll(".table-scroll, .scroll-x").forEach(function (box) {
+    if (box.scrollWidth > box.clientWidth) {
+      box.setAttribute("tabindex", "0");
+    } else {
+      box.removeAttribute("tabindex");
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", markScrollableTables);
+window.addEventListener("resize", markScrollableTables);
+document.addEventListener("htmx:afterSettle", markScrollableTables);
