@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PeriodKind(models.TextChoices):
@@ -90,7 +91,8 @@ class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
+        # "đã tiếp nhận": received by the ministry (a project's acceptance, "nghiệm thu", is another word)
+        ACCEPTED = "accepted", pgettext_lazy("report status", "accepted")
         RETURNED = "returned", _("returned for correction")
 
     class Generation(models.TextChoices):
