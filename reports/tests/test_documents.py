@@ -167,6 +167,19 @@ def test_only_ministry_staff_with_a_signers_profile_issue_the_regional_report(
     assert regional.status == Report.Status.DRAFT and regional.submitted_at is None  # nothing half-saved
 
 
+def test_the_api_issues_the_regional_report_for_ministry_staff_only(
+    generated, tayninh_approver, ministry_staff, django_capture_on_commit_callbacks
+):
+    url = f"/api/v1/reports/{generated['regional'].pk}/submit/"
+    refused = client_for(tayninh_approver).post(url, {}, format="json")
+    assert refused.status_code == 404  # outside a province's scope altogether
+    with freeze_time("2026-11-28 10:00:00+07:00"), django_capture_on_commit_callbacks(execute=True):
+        response = client_for(ministry_staff).post(url, {}, format="json")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "submitted" and body["regional"] is True and body["submitted_by"] == "Nguyễn Thị Minh"
+
+
 def test_an_issued_regional_report_gets_a_new_version_and_keeps_the_signed_one(
     client, generated, ministry_staff, django_capture_on_commit_callbacks
 ):
