@@ -5,7 +5,7 @@
 Use a database of your own: it is migrated and its demo rows replaced (seed_demo). Prints, per scale, the
 project count, the seconds to build the snapshot and to render the PDF and xlsx (median of a few runs),
 the page count and the PDF's seconds per page. Then, for the same HTML, the portal's PDF door
-(reports.pdf.render: static-only fetcher, page count) against WeasyPrint's own render of it (HTML → PDF
+(khuyencong.pdf.render: static-only fetcher, page count) against WeasyPrint's own render of it (HTML → PDF
 with a plain base URL): the door should cost little, within 1.2× of the engine. Goal: a provincial
 quarterly report in a few seconds, the regional one well under a minute at scale 10.
 """
@@ -35,7 +35,8 @@ def timed(function, repeat=REPEAT):
 def measure(report) -> dict:
     from weasyprint import HTML
 
-    from reports import documents, pdf, snapshot
+    from khuyencong import pdf
+    from reports import documents, snapshot
 
     snap_time, data = timed(lambda: snapshot.build(report))
     report.snapshot = data
@@ -68,11 +69,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db.models import Count, Q
 
+    from periods import services as period_services
+    from periods.models import PeriodKind
     from projects import demo
     from projects.models import Project
     from provinces.models import Province
-    from reports import periods
-    from reports.models import PeriodKind, Report
+    from reports.models import Report
 
     call_command("migrate", verbosity=0)
     columns = ("scale", "projects", "report", "snapshot s", "pdf s", "xlsx s", "pages", "s/page", "KB")
@@ -81,7 +83,7 @@ def main() -> None:
     for scale in (1, 10):
         demo.demo_seed(scale=scale, seed=1)
         projects = Project.objects.count()
-        period = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2025, number=3)
+        period = period_services.period_get_or_create(kind=PeriodKind.QUARTER, year=2025, number=3)
         # Q3/2025: the busiest quarter in the demo, before the merger (the 20 provinces report)
         busiest = (
             Province.objects.filter(code_set=2004)

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from periods import selectors as period_selectors
+from periods import services as period_services
 from projects import excel, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
@@ -26,7 +28,6 @@ from projects.forms import (
 )
 from projects.models import Attachment, ProjectAdjustment
 from provinces import selectors as province_selectors
-from reports import periods
 
 PAGE_SIZE = 50
 PERIOD_PAGE_SIZE = 25  # each row is a form: keep the page light
@@ -124,7 +125,7 @@ def project_create(request):
         else:
             messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
+    return render(request, "projects/project_form.html", {"form": form, "project": None, **rules.status_groups()})
 
 
 @login_required
@@ -158,7 +159,7 @@ def project_edit(request, pk):
             else:
                 messages.success(request, _("The project was saved."))
             return redirect("projects:detail", pk=pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project})
+    return render(request, "projects/project_form.html", {"form": form, "project": project, **rules.status_groups()})
 
 
 @login_required
@@ -253,7 +254,7 @@ def attachment_download(request, pk):
 @login_required
 def this_period(request):
     """An officer's active projects, a page at a time, to enter the period's progress and spending row by row."""
-    period = periods.current_quarter()
+    period = period_selectors.current_quarter()  # unsaved until a row is saved: reading writes nothing
     rows = selectors.this_period_rows(user=request.user, period=period)
     page = Paginator(rows, PERIOD_PAGE_SIZE).get_page(request.GET.get("page"))
     for row in page:
@@ -279,7 +280,7 @@ def _progress_initial(progress) -> dict:
 def this_period_save(request, pk):
     """Save one row (htmx): progress and, optionally, a disbursement; answers with the row re-rendered."""
     project = selectors.project_get_for(user=request.user, pk=pk)
-    period = periods.current_quarter()
+    period = period_services.period_stored(period_selectors.current_quarter())
     form = ProgressForm(request.POST, prefix=f"p{pk}")
     saved = False
     if form.is_valid():

@@ -1,4 +1,4 @@
-"""A report's documents, rendered from its snapshot only: the A4 PDF (through reports.pdf) and the xlsx.
+"""A report's documents, rendered from its snapshot only: the A4 PDF (through khuyencong.pdf) and the xlsx.
 
 The PDF follows the form of an administrative document under Decree 30/2020/NĐ-CP (heading, number,
 place and date, title, body, signature block, Nơi nhận); the look lives in static/css/official-document.css.
@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from khuyencong import numbers
-from reports import charts, pdf, snapshot
+from khuyencong import numbers, pdf
+from reports import charts, snapshot
 from reports.models import Report
 
 FUNDS = ("national", "local", "total")

@@ -5,10 +5,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from freezegun import freeze_time
 
+from periods import selectors as period_selectors
+from periods import services as period_services
 from projects import services
 from projects.models import Project, Status
 from projects.tests import factories
-from reports import periods
 
 pytestmark = pytest.mark.django_db
 
@@ -184,7 +185,7 @@ def test_this_period_lists_active_projects_and_saves_a_row(
         for i in range(3)
     ]
     client.force_login(tayninh_officer)
-    periods.current_quarter()
+    period_services.period_stored(period_selectors.current_quarter())
     # session, user, period (+savepoint pair), unit, scope (2), page count, a page of projects with money
     # subqueries, progress prefetch, the missing count, session touch (+savepoint pair)
     with django_assert_max_num_queries(16):
