@@ -14,12 +14,14 @@ from django.utils import translation
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from periods import services as periods
+from periods.models import PeriodKind
 from projects import services as project_services
 from projects.tests import factories
 from projects.tests.test_api import client_for
 from provinces.models import Province, User
-from reports import charts, documents, periods, services
-from reports.models import PeriodKind, Report
+from reports import charts, documents, services
+from reports.models import Report
 
 pytestmark = pytest.mark.django_db
 TODAY = datetime.date(2026, 11, 28)
