@@ -5,7 +5,6 @@ place and date, title, body, signature block, Nơi nhận); the look lives in st
 """
 
 import datetime
-import io
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
@@ -19,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from khuyencong import numbers, pdf
+from khuyencong import numbers, pdf, spreadsheets
 from reports import charts, snapshot
 from reports.models import Report
 
@@ -284,9 +283,7 @@ def _sheet(book: Workbook, title: str, caption: str, columns: list[Column], rows
         number += 1
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             value = _value(value, column.kind)
-            cell = sheet.cell(row=number, column=index, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text starts with
+            cell = spreadsheets.as_text(sheet.cell(row=number, column=index, value=value))  # text, never a formula
             cell.number_format = {"money": MONEY, "percent": PERCENT, "points": POINTS, "date": DATE, "int": "0"}.get(
                 column.kind, "@"
             )
@@ -491,9 +488,7 @@ def report_xlsx(report: Report) -> bytes:
                 ]
             ],
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(book)  # titles and names written as text, never as formulas
 
 
 def _day(iso: str) -> str:
