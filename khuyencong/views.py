@@ -3,8 +3,9 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -74,6 +75,11 @@ def _work_for(user: User) -> dict:
     return {"system": health.worker_status(), "sections": [report_worklist.generation_trouble()]}
 
 
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site whatever the page says: send them to the static file."""
+    return redirect(static("favicon.ico"), permanent=True)
+
+
 @login_required
 def home(request):
     user = request.user
@@ -84,6 +90,9 @@ def home(request):
         **_work_for(user),
     }
     context["has_work"] = any(section.items for section in context["sections"])
+    # Today's provinces and the former ones are counted apart: "29 provinces" would add up two maps.
+    context["current_count"] = sum(1 for p in context["provinces_in_scope"] if p.valid_to is None)
+    context["former_count"] = len(context["provinces_in_scope"]) - context["current_count"]
     return render(request, "home.html", context)
 
 

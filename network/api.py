@@ -1,5 +1,6 @@
-"""API v1, the collaborator network: collaborators, needs (read in scope; a need is recorded through the
-service) and establishments by commune. A collaborator's token reaches its own communes only."""
+"""API v1, the collaborator network: collaborators and needs (read in scope; a need is recorded through the
+service). Establishments are projects' `/api/v1/establishments/`, whose selector has the commune level too.
+A collaborator's token reaches its own communes only."""
 
 from django_filters import rest_framework as filters
 from rest_framework import mixins, serializers, status, viewsets
@@ -8,7 +9,6 @@ from rest_framework.response import Response
 from khuyencong import api
 from network import selectors, services
 from network.models import Collaborator, Need
-from projects.models import Beneficiary
 from provinces.models import Commune, Province
 
 
@@ -102,21 +102,3 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = api.validated(NeedWriteSerializer, data=request.data, context=self.get_serializer_context())
         need = api.call_service(services.need_record, by=request.user, **data)
         return Response(NeedSerializer(need).data, status=status.HTTP_201_CREATED)
-
-
-class EstablishmentSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Beneficiary
-        fields = ["id", "name", "kind", "tax_code", "commune", "address"]
-
-
-class EstablishmentViewSet(viewsets.ReadOnlyModelViewSet):
-    """Rural industrial establishments by commune (the beneficiary registry), in the reader's scope."""
-
-    serializer_class = EstablishmentSerializer
-    ordering_fields = ["name"]
-    ordering = ["name", "id"]
-    lookup_value_regex = api.ID_REGEX
-
-    def get_queryset(self):
-        return selectors.establishments_for(user=self.request.user)

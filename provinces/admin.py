@@ -16,7 +16,8 @@ from provinces.models import (
 )
 
 
-class RegionMembershipInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class RegionMembershipInline(admin.StackedInline):
     model = RegionMembership
     extra = 0
 
@@ -52,7 +53,8 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["province"]
 
 
-class UnitNameInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class UnitNameInline(admin.StackedInline):
     model = UnitName
     extra = 0
 
@@ -82,9 +84,12 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff", "unit__province"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["unit__province"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role in the portal"), {"fields": ("role", "unit")}),
+        (_("Signature on documents"), {"fields": ("job_title", "signing_authority", "head_title")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
-    autocomplete_fields = ["unit"]
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
 
 
 @admin.register(ApiToken)

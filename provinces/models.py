@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -202,7 +203,12 @@ class ActivityContent(models.Model):
         ordering = ["heading", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_vi}"
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the request: English pages show the English name."""
+        return self.name_en if translation.get_language() == "en" and self.name_en else self.name_vi
 
 
 class User(AbstractUser):
@@ -216,6 +222,14 @@ class User(AbstractUser):
         # Cộng tác viên khuyến công: reaches only the communes below, never a whole province.
         COLLABORATOR = "collab", _("collaborator")
 
+    class Authority(models.TextChoices):
+        """How the person signs (Decree 30/2020/NĐ-CP): as the head, or for the head."""
+
+        HEAD = "", _("as the head of the unit")
+        DEPUTY = "KT", _("KT. (signs for the head, as a deputy)")
+        DELEGATED = "TL", _("TL. (signs by order of the head)")
+        ACTING = "Q", _("Q. (acting head)")
+
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     communes = models.ManyToManyField(
@@ -225,6 +239,19 @@ class User(AbstractUser):
         verbose_name=_("communes"),
         help_text=_("For a collaborator account: the communes it works in (its whole scope)."),
     )
+    # The signature block of the documents this person signs (chức vụ, thẩm quyền ký)
+    job_title = models.CharField(
+        _("position"), max_length=120, blank=True, help_text=_("As printed above the signature, e.g. Phó Giám đốc.")
+    )
+    signing_authority = models.CharField(
+        _("signs"), max_length=2, choices=Authority.choices, default=Authority.HEAD, blank=True
+    )
+    head_title = models.CharField(
+        _("position of the head"),
+        max_length=120,
+        blank=True,
+        help_text=_("The head's position, for KT./TL./Q., e.g. Giám đốc or Cục trưởng."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -233,6 +260,9 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=["officer", "approver"]) | Q(unit__isnull=False),
                 name="user_provincial_roles_have_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(signing_authority="") | ~Q(head_title=""), name="user_signing_for_names_the_head"
             ),
         ]
 
@@ -247,6 +277,21 @@ class User(AbstractUser):
     @property
     def sees_all_provinces(self) -> bool:
         return self.role in {self.Role.MINISTRY, self.Role.ADMINISTRATOR} or self.is_superuser
+
+    def signature(self) -> dict | None:
+        """The signature block's lines (quyền hạn, chức vụ, họ tên), or None while the profile lacks them.
+
+        KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC; TL. CỤC TRƯỞNG / CHÁNH VĂN PHÒNG; Q. GIÁM ĐỐC; or just GIÁM ĐỐC.
+        """
+        name = self.get_full_name().strip()
+        if not name or not self.job_title.strip():
+            return None
+        title, head = self.job_title.strip().upper(), self.head_title.strip().upper()
+        if self.signing_authority == self.Authority.ACTING:
+            return {"authority": "", "title": f"Q. {head}", "name": name}
+        if self.signing_authority:
+            return {"authority": f"{self.signing_authority}. {head}", "title": title, "name": name}
+        return {"authority": "", "title": title, "name": name}
 
 
 class ApiToken(models.Model):

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('projects', '0004_period_moved_to_periods'),
-        ('provinces', '0003_user_communes_alter_user_role'),
+        ('provinces', '0004_user_communes_alter_user_role'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

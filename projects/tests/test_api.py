@@ -317,8 +317,9 @@ def test_list_query_count_is_fixed(django_assert_max_num_queries, ministry_staff
         )
     client = client_for(ministry_staff)
     client.get("/api/v1/projects/")  # token last_used_at written once
-    # token + user; count; page with money sums; prefetch unit names, beneficiaries, money entries, progress
-    with django_assert_max_num_queries(8):
+    # token + user; count; page with money sums; prefetch unit names, beneficiaries, partner provinces,
+    # decisions, money entries, progress
+    with django_assert_max_num_queries(10):
         response = client.get("/api/v1/projects/")
     assert len(response.json()["results"]) == 4
 

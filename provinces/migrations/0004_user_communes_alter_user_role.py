@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('provinces', '0002_apitoken'),
+        ('provinces', '0003_user_signature'),
     ]
 
     operations = [
