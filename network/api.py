@@ -3,6 +3,7 @@ service). Establishments are projects' `/api/v1/establishments/`, whose selector
 A collaborator's token reaches its own communes only."""
 
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
@@ -98,6 +99,7 @@ class NeedViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.needs_for(user=self.request.user)
 
+    @extend_schema(request=NeedWriteSerializer, responses={201: NeedSerializer})
     def create(self, request, *args, **kwargs):
         data = api.validated(NeedWriteSerializer, data=request.data, context=self.get_serializer_context())
         need = api.call_service(services.need_record, by=request.user, **data)
