@@ -4,21 +4,20 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.fields import AmountField, DayField
 from projects.models import Attachment, Fund, MoneyEntry, Project, Status
 from provinces.models import ActivityContent, Province, Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectForm(forms.ModelForm):
     """The fields an officer edits. `version` carries the version the form was loaded at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    start_date = DayField(label=_("start date"))
+    end_date = DayField(label=_("end date"))
+    approved_support = AmountField(label=_("state support (VND)"))
+    counterpart = AmountField(label=_("counterpart funds (VND)"), required=False)
+    other_sources = AmountField(label=_("other sources (VND)"), required=False)
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -45,7 +44,6 @@ class ProjectForm(forms.ModelForm):
             "is_group",
             "is_inter_provincial",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
     def __init__(self, *args, provinces=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -55,8 +53,13 @@ class ProjectForm(forms.ModelForm):
                 Unit.objects.filter(province__in=provinces).prefetch_related("names").select_related("province")
             )
         self.fields["activity"].queryset = ActivityContent.objects.all()
-        for name in ("approved_support", "counterpart", "other_sources"):
-            self.fields[name].widget.attrs.update({"step": "1", "min": "0", "inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        for name in ("counterpart", "other_sources"):  # optional in the form, zero on the project
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
 
     def _post_clean(self):
         """Model validation (and its English messages) is left to the services."""
@@ -64,8 +67,8 @@ class ProjectForm(forms.ModelForm):
 
 class MoneyEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MoneyEntry.Kind.choices)
-    amount = forms.DecimalField(label=_("Amount (VND)"), max_digits=18, decimal_places=0, min_value=1)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = AmountField(label=_("Amount (VND)"))
+    date = DayField(label=_("Date"))
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
 
@@ -74,10 +77,8 @@ class ProgressForm(forms.Form):
     narrative = forms.CharField(label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    disbursement = forms.DecimalField(
-        label=_("New disbursement (VND)"), required=False, max_digits=18, decimal_places=0, min_value=1
-    )
-    disbursement_date = forms.DateField(label=_("Disbursement date"), required=False, widget=DateInput())
+    disbursement = AmountField(label=_("New disbursement (VND)"), required=False)
+    disbursement_date = DayField(label=_("Disbursement date"), required=False)
 
 
 class AttachmentForm(forms.Form):

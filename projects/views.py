@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from khuyencong.fields import DayField
 from projects import excel, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
@@ -340,9 +341,7 @@ def project_import(request):
 
 class RegistrationOpenForm(forms.Form):
     plan_year = forms.IntegerField(label=gettext_lazy("Plan year"), min_value=2021, max_value=2100)
-    deadline = forms.DateField(
-        label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = DayField(label=gettext_lazy("Deadline"))
 
 
 @login_required

@@ -104,7 +104,11 @@ def test_create_form_reports_errors_in_vietnamese_and_saves_nothing(client, tayn
     response = client.post(reverse("projects:create"), form)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ngày kết thúc không được trước ngày bắt đầu" in html or "lớn hơn hoặc bằng 0" in html
+    assert "Số tiền không được âm" in html  # read by khuyencong.numbers, beside the field
+    assert Project.objects.count() == 0
+    form.update(approved_support="150.000.000", start_date="01/05/2026", end_date="01/04/2026")
+    html = client.post(reverse("projects:create"), form).content.decode()
+    assert "Ngày kết thúc không được trước ngày bắt đầu" in html
     assert Project.objects.count() == 0
     form.update(end_date="2026-11-30", approved_support="150000000")
     response = client.post(reverse("projects:create"), form)
