@@ -87,11 +87,17 @@ def disbursed_by(project: Project, day: datetime.date) -> Decimal:
     return total or Decimal(0)
 
 
+def due_in_period(queryset: QuerySet[Project], *, period) -> QuerySet[Project]:
+    """Projects asked for progress in a period (đề án phải báo cáo trong kỳ): approved and running (not finished,
+    cancelled or rejected) and started by the period's cut-off. A project starting in 2027 is not asked in Q4/2026."""
+    return queryset.filter(status__in=ACTIVE_STATUSES, start_date__lte=period.ends_on)
+
+
 def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
     progress = ProgressUpdate.objects.filter(period=period)
     return (
-        with_money(project_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
+        with_money(due_in_period(project_list_for(user=user), period=period), until=period.ends_on)
         .annotate(
             disbursed_in_period=money_sum(MoneyEntry.Kind.DISBURSEMENT, since=period.starts_on, until=period.ends_on)
         )
@@ -102,9 +108,7 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 
 def this_period_missing_count(*, user: User, period) -> int:
     """How many of the officer's active projects have no progress row for the period yet."""
-    return (
-        project_list_for(user=user).filter(status__in=ACTIVE_STATUSES).exclude(progress_updates__period=period).count()
-    )
+    return due_in_period(project_list_for(user=user), period=period).exclude(progress_updates__period=period).count()
 
 
 def history_for(project: Project) -> list[dict]:

@@ -1,0 +1,144 @@
+"""The reporting calendar as the entry grid sees it: which periods an officer may open, and whether a period
+(or a money entry's window) is still open to them.
+
+Every call from projects into the calendar and the reports goes through here. The calendar lives in reports
+today (above projects), so those imports are made at call time; when it moves to an app of its own below
+projects, only this module changes.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from provinces import selectors as province_selectors
+
+RECENT_CLOSED_QUARTERS = 2  # shown read-only in the selector, so last period's entries can be looked at
+
+
+@dataclass
+class PeriodState:
+    """A period as offered to one province: open or locked, and why."""
+
+    period: object  # reports.models.ReportingPeriod
+    is_open: bool
+    reason: str  # why it is open beyond its close (an exception), or why it is locked
+    is_current: bool = False
+    reopened_until: datetime.date | None = None
+
+    @property
+    def pk(self) -> int:
+        return self.period.pk
+
+
+def _models():
+    from reports import models
+
+    return models
+
+
+def current_period():
+    """The quarter whose data window holds today."""
+    from reports import periods
+
+    return periods.current_quarter()
+
+
+def period_get(pk) -> object | None:
+    models = _models()
+    try:
+        return models.ReportingPeriod.objects.filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _family(province_id: int) -> set[int]:
+    """The province as it is today (a project approved under old Long An belongs to today's Tây Ninh) with every
+    province merged into it: an exception granted to any of them opens the period to all of them."""
+    from provinces.models import Province
+
+    seen = {province_id}
+    successor = Province.objects.filter(pk=province_id).values_list("successor_id", flat=True).first()
+    while successor and successor not in seen:
+        province_id = successor
+        seen.add(successor)
+        successor = Province.objects.filter(pk=province_id).values_list("successor_id", flat=True).first()
+    return province_selectors.province_family_ids(province_id=province_id) | seen
+
+
+def _granted_until(province_id: int, period_ids: list[int] | None, today: datetime.date) -> dict[int, datetime.date]:
+    """period id → the last day a granted exception keeps it open for the province (or one merged into it)."""
+    models = _models()
+    family = _family(province_id)
+    rows = models.EntryException.objects.filter(
+        province_id__in=family,
+        decision=models.EntryException.Decision.GRANTED,
+        open_until__gte=today,
+        **({"period_id__in": period_ids} if period_ids is not None else {}),
+    ).values_list("period_id", "open_until")
+    until: dict[int, datetime.date] = {}
+    for period_id, day in rows:
+        until[period_id] = max(day, until.get(period_id, day))
+    return until
+
+
+def state_of(period, *, province_id: int | None, today: datetime.date | None = None) -> PeriodState:
+    """Whether the province may still enter data for the period: until entry closes, or while a granted
+    exception lasts. Without a province (ministry staff) every period is read-only."""
+    today = today or timezone.localdate()
+    closes = period.entry_closes_on.strftime("%d/%m/%Y")
+    if province_id is None:
+        return PeriodState(period, False, _("Only the province's staff enter its data."))
+    if today <= period.entry_closes_on:
+        return PeriodState(period, True, "")
+    until = _granted_until(province_id, [period.pk], today).get(period.pk)
+    if until:
+        reason = _("Reopened by a granted exception until %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
+        return PeriodState(period, True, reason, reopened_until=until)
+    return PeriodState(period, False, _("Data entry for this period closed on %(date)s.") % {"date": closes})
+
+
+def periods_for(*, province_id: int | None, today: datetime.date | None = None) -> list[PeriodState]:
+    """The periods the selector offers, newest first: the current quarter, earlier periods still open, periods
+    reopened for the province by a granted exception (until it ends), and the last closed quarters read-only."""
+    from reports import periods
+
+    models = _models()
+    today = today or timezone.localdate()
+    current = current_period()
+    year, number = current.year, current.number
+    quarters = [current]
+    for _step in range(4):  # earlier quarters: still open, or recently closed (read-only)
+        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
+        quarters.append(periods.period_get_or_create(kind=models.PeriodKind.QUARTER, year=year, number=number))
+    reopened = _granted_until(province_id, None, today) if province_id else {}
+    extra = models.ReportingPeriod.objects.filter(pk__in=set(reopened) - {p.pk for p in quarters})
+    states, closed_shown = [], 0
+    for period in sorted([*quarters, *extra], key=lambda p: p.ends_on, reverse=True):
+        state = state_of(period, province_id=province_id, today=today)
+        state.is_current = period.pk == current.pk
+        if state.is_open or state.is_current or province_id is None:
+            states.append(state)
+        elif closed_shown < RECENT_CLOSED_QUARTERS:
+            states.append(state)
+            closed_shown += 1
+    return states
+
+
+def submitted_report_covering(*, province_id: int, day: datetime.date):
+    """The province's submitted (or accepted) periodic report whose data window holds the day, if any: once it
+    is submitted, money entries in that window are corrected only by the approver."""
+    models = _models()
+    family = _family(province_id)
+    return (
+        models.Report.objects.filter(
+            province_id__in=family,
+            status__in=[models.Report.Status.SUBMITTED, models.Report.Status.ACCEPTED],
+            period__starts_on__lte=day,
+            period__ends_on__gte=day,
+        )
+        .select_related("period")
+        .order_by("submitted_at")
+        .first()
+    )
