@@ -72,15 +72,6 @@ class MoneyEntryForm(forms.Form):
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
 
 
-class ProgressForm(forms.Form):
-    completion_percent = forms.IntegerField(label=_("Completion (%)"), min_value=0, max_value=100)
-    narrative = forms.CharField(label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
-    difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    disbursement = AmountField(label=_("New disbursement (VND)"), required=False)
-    disbursement_date = DayField(label=_("Disbursement date"), required=False)
-
-
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG, PNG or XLSX)"))

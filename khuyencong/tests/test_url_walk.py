@@ -86,6 +86,10 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         project=project, by=tayninh_officer, kind="acceptance", uploaded_file=SimpleUploadedFile("bb.pdf", PDF)
     )
     plan = factories.make_plan(tay_ninh, 2026, "local", 5_000_000_000)
+    money_entry = project_services.money_entry_add(
+        project=project, by=tayninh_officer, kind="disbursement", amount=1_000_000, date=timezone.localdate(),
+        note=f"Chi {MARKER}",
+    )
     token, _raw = api_tokens.api_token_issue(user=tayninh_officer, by=tayninh_officer, name=MARKER, days=1)
 
     conference_services.conferences_load()
@@ -140,6 +144,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     return {
         "project": project,
         "adjustment": project.adjustments.get(),
+        "money_entry": money_entry,
         "attachment": attachment,
         "plan": plan,
         "token": token,
@@ -160,6 +165,8 @@ def _object_for(name: str, param: str) -> str | None:
     specific = {
         ("projects:attachment", "pk"): "attachment",
         ("projects:adjustment_decide", "adjustment_pk"): "adjustment",
+        ("projects:money_correct", "entry_pk"): "money_entry",
+        ("api:project-money-entry-correction", "entry_id"): "money_entry",
         ("conferences:delegate_withdraw", "pk"): "delegate",
         ("conferences:followup_evidence", "pk"): "followup",
         ("conferences:followup", "conclusion_pk"): "conclusion",
