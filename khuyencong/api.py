@@ -25,6 +25,7 @@ from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import exceptions, serializers
@@ -42,6 +43,7 @@ from khuyencong.api_base import (  # noqa: F401 - re-exported: endpoints import 
     ApiUserThrottle,
     BearerTokenAuthentication,
     IdFilter,
+    VerifiedSessionAuthentication,
     _flatten,
     both,
     field_error,
@@ -321,3 +323,10 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
             "scheme": "bearer",
             "description": "A token from /api/tokens/ or `manage.py issue_api_token` (read-only unless granted write).",
         }
+
+
+class VerifiedSessionScheme(SessionScheme):
+    """The portal's session cookie, documented as drf-spectacular documents DRF's own session scheme."""
+
+    target_class = VerifiedSessionAuthentication
+    priority = 1
