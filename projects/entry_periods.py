@@ -83,40 +83,59 @@ def _granted_until(province_id: int, period_ids: list[int] | None, today: dateti
     return until
 
 
-def state_of(period, *, province_id: int | None, today: datetime.date | None = None) -> PeriodState:
+def state_of(
+    period, *, province_id: int | None, today: datetime.date | None = None, granted: dict | None = None
+) -> PeriodState:
     """Whether the province may still enter data for the period: until entry closes, or while a granted
-    exception lasts. Without a province (ministry staff) every period is read-only."""
+    exception lasts. Without a province (ministry staff) every period is read-only. `granted`: the exceptions
+    already read for the province (period id → last open day), when several periods are asked at once."""
     today = today or timezone.localdate()
     closes = period.entry_closes_on.strftime("%d/%m/%Y")
     if province_id is None:
         return PeriodState(period, False, _("Only the province's staff enter its data."))
     if today <= period.entry_closes_on:
         return PeriodState(period, True, "")
-    until = _granted_until(province_id, [period.pk], today).get(period.pk)
+    if granted is None:
+        granted = _granted_until(province_id, [period.pk], today)
+    until = granted.get(period.pk)
     if until:
         reason = _("Reopened by a granted exception until %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
         return PeriodState(period, True, reason, reopened_until=until)
     return PeriodState(period, False, _("Data entry for this period closed on %(date)s.") % {"date": closes})
 
 
-def periods_for(*, province_id: int | None, today: datetime.date | None = None) -> list[PeriodState]:
-    """The periods the selector offers, newest first: the current quarter, earlier periods still open, periods
-    reopened for the province by a granted exception (until it ends), and the last closed quarters read-only."""
+def _recent_quarters(current, count: int) -> list:
+    """The current quarter and the `count` before it, read in one query (generated the first time only)."""
     from reports import periods
 
     models = _models()
+    wanted, year, number = [], current.year, current.number
+    for _step in range(count):
+        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
+        wanted.append((year, number))
+    found = {
+        (p.year, p.number): p
+        for p in models.ReportingPeriod.objects.filter(kind=models.PeriodKind.QUARTER, year__in={y for y, _n in wanted})
+    }
+    return [current] + [
+        found.get(key) or periods.period_get_or_create(kind=models.PeriodKind.QUARTER, year=key[0], number=key[1])
+        for key in wanted
+    ]
+
+
+def periods_for(*, province_id: int | None, today: datetime.date | None = None) -> list[PeriodState]:
+    """The periods the selector offers, newest first: the current quarter, earlier periods still open, periods
+    reopened for the province by a granted exception (until it ends), and the last closed quarters read-only.
+    A fixed number of queries."""
+    models = _models()
     today = today or timezone.localdate()
     current = current_period()
-    year, number = current.year, current.number
-    quarters = [current]
-    for _step in range(4):  # earlier quarters: still open, or recently closed (read-only)
-        year, number = (year, number - 1) if number > 1 else (year - 1, 4)
-        quarters.append(periods.period_get_or_create(kind=models.PeriodKind.QUARTER, year=year, number=number))
-    reopened = _granted_until(province_id, None, today) if province_id else {}
-    extra = models.ReportingPeriod.objects.filter(pk__in=set(reopened) - {p.pk for p in quarters})
+    quarters = _recent_quarters(current, 4)
+    granted = _granted_until(province_id, None, today) if province_id else {}
+    extra = list(models.ReportingPeriod.objects.filter(pk__in=set(granted) - {p.pk for p in quarters}))
     states, closed_shown = [], 0
     for period in sorted([*quarters, *extra], key=lambda p: p.ends_on, reverse=True):
-        state = state_of(period, province_id=province_id, today=today)
+        state = state_of(period, province_id=province_id, today=today, granted=granted)
         state.is_current = period.pk == current.pk
         if state.is_open or state.is_current or province_id is None:
             states.append(state)

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong import numbers
 from khuyencong.text import nfc
@@ -35,6 +36,18 @@ SERVICE_FIELDS = {
     "disbursement_date": "date",
 }
 MAX_TEXT = 10000
+# Column headers: in Python, so "%" needs no escaping for the catalogue (the spreadsheet uses them too).
+LABELS = {
+    "code": gettext_lazy("Project"),
+    "support": gettext_lazy("Approved support"),
+    "last": gettext_lazy("Last period"),
+    "percent": gettext_lazy("Completion (%)"),
+    "narrative": gettext_lazy("Progress"),
+    "difficulties": gettext_lazy("Difficulties"),
+    "amount": gettext_lazy("New disbursement (VND)"),
+    "date": gettext_lazy("Disbursement date"),
+    "state": gettext_lazy("State"),
+}
 
 
 def new_entry_key() -> str:

@@ -409,3 +409,52 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+def grid_import_path(instance, filename):
+    return f"grid-imports/{instance.created_by_id}/{instance.period_id}/{filename}"
+
+
+class GridImport(models.Model):
+    """An uploaded period spreadsheet too large to be read while the officer waits: checked and saved by a
+    Celery task (projects.tasks.grid_import_run), all or nothing, with its progress and result kept here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking the rows")
+        SAVING = "saving", _("saving")
+        DONE = "done", _("saved")
+        REFUSED = "refused", _("refused: nothing saved")
+        FAILED = "failed", _("failed")
+
+    period = models.ForeignKey("reports.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=grid_import_path)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    saved = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period spreadsheet import")
+        verbose_name_plural = _("period spreadsheet imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="grid_import_progress_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

@@ -161,3 +161,14 @@ def registration_years() -> list[int]:
     from projects.models import NationalPlanRegistration
 
     return list(NationalPlanRegistration.objects.order_by("-plan_year").values_list("plan_year", flat=True).distinct())
+
+
+def grid_import_get_for(*, user: User, pk: int):
+    """A background period import: only its author sees it (it holds their province's working data)."""
+    from projects.models import GridImport
+
+    queryset = province_selectors.scope_for_user(GridImport.objects.select_related("period"), user=user)
+    try:
+        return queryset.get(pk=pk, created_by=user)
+    except (GridImport.DoesNotExist, ValueError):
+        raise Http404 from None

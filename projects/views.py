@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khuyencong.fields import DayField
 from khuyencong import numbers
-from projects import entry_periods, excel, grid, rules, selectors, services
+from khuyencong.fields import DayField
+from projects import entry_periods, excel, grid, grid_excel, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
     ImportForm,
@@ -360,7 +360,7 @@ def this_period(request):
         "counts": counts,
         "missing_text": grid.missing_text(counts["missing"]),
         "may_enter": grid.may_enter(request.user),
-        "status": 422 if failed else 200,
+        "labels": grid.LABELS,
     }
     return render(request, "projects/grid.html", context, status=422 if failed else 200)
 
@@ -409,6 +409,56 @@ def grid_row_save(request, period_pk, pk):
             }
     status = 200 if result.ok else (409 if result.stale else 422)
     return JsonResponse(body, status=status)
+
+
+@login_required
+def grid_export(request, period_pk):
+    """The period's grid as a prefilled spreadsheet, to fill offline and upload back."""
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
+    state, _states = _grid_period(request, period_pk)
+    rows = grid.rows_for(user=request.user, period=state.period)
+    response = HttpResponse(grid_excel.period_to_xlsx(rows, state.period), content_type=grid_excel.XLSX_TYPE)
+    name = f"ky-nay-{state.period.kind}-{state.period.year}-{state.period.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def grid_import(request, period_pk):
+    """Upload the period's spreadsheet back: the grid's own checks, all rows or none. Large files are read
+    in the background (grid_import_job shows the progress and the result)."""
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
+    state, _states = _grid_period(request, period_pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not state.is_open:
+            errors = [{"row": "", "column": "", "message": state.reason}]
+        elif grid_excel.row_count(upload) > grid_excel.SYNC_MAX_ROWS:
+            job = grid_excel.grid_import_start(upload=upload, user=request.user, period=state.period)
+            return redirect("projects:grid_import_job", pk=job.pk)
+        else:
+            outcome = grid_excel.period_from_xlsx(upload, user=request.user, period=state.period)
+            if outcome.ok:
+                messages.success(request, _("Imported from the spreadsheet: %(n)s rows saved.") % {"n": outcome.saved})
+                return redirect(f"{reverse('projects:this_period')}?period={state.period.pk}")
+            errors = outcome.errors
+    context = {"form": form, "errors": errors, "period": state.period, "state": state}
+    return render(request, "projects/grid_import.html", context, status=422 if errors else 200)
+
+
+@login_required
+def grid_import_job(request, pk):
+    """A background import: its progress while it runs, its result (or errors by row and column) after."""
+    job = selectors.grid_import_get_for(user=request.user, pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"status": job.status, "finished": job.is_finished, "done": job.rows_done, "total": job.rows_total}
+        )
+    return render(request, "projects/grid_import_job.html", {"job": job})
 
 
 @login_required

@@ -87,7 +87,11 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     )
     plan = factories.make_plan(tay_ninh, 2026, "local", 5_000_000_000)
     money_entry = project_services.money_entry_add(
-        project=project, by=tayninh_officer, kind="disbursement", amount=1_000_000, date=timezone.localdate(),
+        project=project,
+        by=tayninh_officer,
+        kind="disbursement",
+        amount=1_000_000,
+        date=timezone.localdate(),
         note=f"Chi {MARKER}",
     )
     token, _raw = api_tokens.api_token_issue(user=tayninh_officer, by=tayninh_officer, name=MARKER, days=1)
@@ -141,7 +145,19 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
     exception = report_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
+    from projects.models import GridImport
+
+    grid_import = GridImport.objects.create(
+        period=period,
+        province=tay_ninh,
+        file=SimpleUploadedFile("ky.xlsx", PDF),
+        original_name=f"{MARKER}.xlsx",
+        status="refused",
+        errors=[{"row": 2, "column": "x", "message": MARKER}],
+        created_by=tayninh_officer,
+    )
     return {
+        "grid_import": grid_import,
         "project": project,
         "adjustment": project.adjustments.get(),
         "money_entry": money_entry,
@@ -166,6 +182,7 @@ def _object_for(name: str, param: str) -> str | None:
         ("projects:attachment", "pk"): "attachment",
         ("projects:adjustment_decide", "adjustment_pk"): "adjustment",
         ("projects:money_correct", "entry_pk"): "money_entry",
+        ("projects:grid_import_job", "pk"): "grid_import",
         ("api:project-money-entry-correction", "entry_id"): "money_entry",
         ("conferences:delegate_withdraw", "pk"): "delegate",
         ("conferences:followup_evidence", "pk"): "followup",

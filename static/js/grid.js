@@ -28,7 +28,12 @@
   function rows() { return Array.prototype.slice.call(form.querySelectorAll("tr.grid-row")); }
   function pkOf(el) { var row = el.closest("tr.grid-row"); return row ? row.dataset.pk : null; }
 
-  form.querySelectorAll("[data-col]").forEach(function (el) { el.dataset.saved = el.value; });
+  // The page shows what the server holds: a browser restoring typed values on reload would make them look
+  // saved. (What could not be sent is put back from the queue below, marked as such.)
+  form.querySelectorAll("[data-col]").forEach(function (el) {
+    el.value = el.defaultValue;
+    el.dataset.saved = el.value;
+  });
 
   // ---- marks beside the cells ------------------------------------------------------------------------
   function mark(pk, col, state, text) {
