@@ -84,22 +84,20 @@ class Row:
 
 
 def rows_queryset(*, user: User, period) -> QuerySet[Project]:
-    """The due projects in the user's scope with everything a row shows, in two queries whatever the number of
-    rows: money to the cut-off and in the window, this period's progress, and the latest earlier progress."""
+    """The due projects in the user's scope with what a row shows: disbursed to the cut-off and in the window,
+    this period's progress (prefetched), and the id of the latest earlier progress (read by build_rows). Three
+    queries whatever the number of rows."""
     earlier = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__ends_on__lt=period.ends_on).order_by(
         "-period__ends_on"
     )
+    due = selectors.due_in_period(selectors.project_list_for(user=user), period=period)
     return (
-        selectors.with_money(
-            selectors.due_in_period(selectors.project_list_for(user=user), period=period), until=period.ends_on
-        )
-        .annotate(
+        due.annotate(
+            disbursed=selectors.money_sum(MoneyEntry.Kind.DISBURSEMENT, until=period.ends_on),
             disbursed_in_period=selectors.money_sum(
                 MoneyEntry.Kind.DISBURSEMENT, since=period.starts_on, until=period.ends_on
             ),
-            last_period_id=Subquery(earlier.values("period_id")[:1]),
-            last_percent=Subquery(earlier.values("completion_percent")[:1]),
-            last_narrative=Subquery(earlier.values("narrative")[:1]),
+            last_progress_id=Subquery(earlier.values("pk")[:1]),
         )
         .prefetch_related(
             Prefetch(
@@ -127,23 +125,26 @@ def values_of(progress: ProgressUpdate | None) -> dict:
 
 def build_rows(projects) -> list[Row]:
     projects = list(projects)
-    label_ids = {p.last_period_id for p in projects if p.last_period_id}
-    labels = {}
-    if label_ids:
-        period_model = ProgressUpdate._meta.get_field("period").related_model  # the calendar's, wherever it lives
-        labels = {period.pk: period.label for period in period_model.objects.filter(pk__in=label_ids)}
+    last_ids = {p.last_progress_id for p in projects if p.last_progress_id}
+    earlier = {}
+    if last_ids:
+        earlier = {
+            update.pk: update
+            for update in ProgressUpdate.objects.filter(pk__in=last_ids)
+            .select_related("period")
+            .only("completion_percent", "narrative", "period")
+        }
     rows = []
     for project in projects:
         progress = project.period_progress[0] if project.period_progress else None
+        last = earlier.get(project.last_progress_id)
         rows.append(
             Row(
                 project=project,
                 progress=progress,
-                last_percent=(
-                    f"{numbers.format_percent_input(project.last_percent)}%" if project.last_percent is not None else ""
-                ),
-                last_narrative=project.last_narrative or "",
-                last_label=labels.get(project.last_period_id, ""),
+                last_percent=f"{numbers.format_percent_input(last.completion_percent)}%" if last else "",
+                last_narrative=last.narrative if last else "",
+                last_label=last.period.label if last else "",
                 values=values_of(progress),
                 entry_key=new_entry_key(),
             )

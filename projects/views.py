@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong import numbers
 from khuyencong.fields import DayField
-from projects import entry_periods, excel, grid, grid_excel, rules, selectors, services
+from projects import entry_periods, excel, grid, grid_excel, grid_html, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
     ImportForm,
@@ -361,6 +361,7 @@ def this_period(request):
         "missing_text": grid.missing_text(counts["missing"]),
         "may_enter": grid.may_enter(request.user),
         "labels": grid.LABELS,
+        "rows_html": grid_html.render_rows(rows),
     }
     return render(request, "projects/grid.html", context, status=422 if failed else 200)
 
