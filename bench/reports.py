@@ -52,11 +52,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db.models import Count, Q
 
+    from periods import services as period_services
+    from periods.models import PeriodKind
     from projects import demo
     from projects.models import Project
     from provinces.models import Province
-    from reports import periods
-    from reports.models import PeriodKind, Report
+    from reports.models import Report
 
     call_command("migrate", verbosity=0)
     columns = ("scale", "projects", "report", "snapshot s", "pdf s", "xlsx s", "pages", "KB")
@@ -64,7 +65,7 @@ def main() -> None:
     for scale in (1, 10):
         demo.demo_seed(scale=scale, seed=1)
         projects = Project.objects.count()
-        period = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2025, number=3)
+        period = period_services.period_get_or_create(kind=PeriodKind.QUARTER, year=2025, number=3)
         # Q3/2025: the busiest quarter in the demo, before the merger (the 20 provinces report)
         busiest = (
             Province.objects.filter(code_set=2004)

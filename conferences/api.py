@@ -7,7 +7,6 @@ its own province's (and the provinces merged into it), nothing of the others'.
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
 from django_filters import rest_framework as filters
@@ -20,7 +19,7 @@ from rest_framework.response import Response
 from conferences import selectors, services, uploads
 from conferences.models import ConclusionFollowUp, Conference, Delegate, Document
 from khuyencong import api, filetypes
-from projects.api import ID_REGEX
+from provinces import selectors as province_selectors
 from provinces.models import Province, Unit
 
 DOWNLOADS = {"document"}
@@ -313,7 +312,9 @@ class ConferenceFilter(filters.FilterSet):
         fields = ["year", "status", "host_province"]
 
     def filter_host(self, queryset, name, value):
-        return queryset.filter(Q(host_province=value) | Q(host_province__successor=value)) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(host_province_id__in=province_selectors.province_family_ids(province_id=value.pk))
 
 
 class DelegateSerializer(serializers.ModelSerializer):
@@ -365,7 +366,7 @@ class ConferenceViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = ConferenceFilter
     ordering_fields = ["year", "number", "date"]
     ordering = ["-year"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
 
     def get_queryset(self):
         return selectors.conference_list()

@@ -70,12 +70,6 @@ class HostingRow:
         return max((y for y, _ in self.years), default=None)
 
 
-def _today_province(province: Province) -> Province:
-    while province.successor_id is not None:
-        province = province.successor
-    return province
-
-
 def hosting_history(
     *, region_code: str = province_selectors.SOUTHERN_REGION, conferences: list[Conference] | None = None
 ) -> list[HostingRow]:
@@ -89,7 +83,7 @@ def hosting_history(
         for p in province_selectors.provinces_in_region_on(day=today, region_code=region_code)
     }
     for conference in conferences if conferences is not None else conference_list(region_code=region_code):
-        now = _today_province(conference.host_province)
+        now = province_selectors.province_on(conference.host_province, on=today)
         rows.setdefault(now.pk, HostingRow(province=now)).years.append((conference.year, conference.host_province))
     return sorted(rows.values(), key=lambda r: (-(r.last_year or 0), r.province.name))
 
@@ -109,7 +103,7 @@ def host_candidates(*, conference: Conference) -> list[HostingRow]:
     }
     for past in conference_list(region_code=region_code).filter(year__lte=conference.year):
         host = past.host_province
-        for pk in {host.pk, _today_province(host).pk}:
+        for pk in {host.pk, province_selectors.province_on(host, on=next_day).pk}:
             if pk in candidates:
                 candidates[pk].years.append((past.year, host))
     return sorted(candidates.values(), key=lambda r: (r.last_year or 0, r.province.name))

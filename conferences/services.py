@@ -46,8 +46,8 @@ def _local(moment: datetime.datetime) -> str:
 
 
 def _same_place(a: Province, b: Province) -> bool:
-    """The same host across the 2025 reorganisation: a province, or the one it merged into."""
-    return a.pk == b.pk or a.successor_id == b.pk or b.successor_id == a.pk
+    """The same host across the 2025 reorganisation: both are the same province today (the merger door)."""
+    return a.pk == b.pk or province_selectors.province_on(a).pk == province_selectors.province_on(b).pk
 
 
 @transaction.atomic
@@ -221,9 +221,9 @@ def document_upload(
     if kind == Document.Kind.DISCUSSION_PAPER:
         if province is None:
             raise ValidationError({"province": _("A discussion paper belongs to a province.")})
-        ids = province_selectors.province_ids_in_scope(user=by)
-        if ids is not None and province.pk not in ids:
-            raise PermissionDenied(_("You can only upload papers of your own province."))
+        province_selectors.require_in_scope(
+            user=by, province_id=province.pk, message=_("You can only upload papers of your own province.")
+        )
     elif not by.sees_all_provinces:
         raise PermissionDenied(_("Only ministry staff upload the summary report and the agenda."))
     else:

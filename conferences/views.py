@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from conferences import forms, selectors, services
-from reports import pdf
+from khuyencong import pdf
 
 
 def _posted(request):

@@ -13,6 +13,7 @@ Every 4xx and 5xx answer has one shape (documented in the schema as `Error`)::
 `fields` is empty when no field is to blame; `non_field_errors` holds errors about the whole object.
 """
 
+import datetime
 import logging
 import re
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from django.http import Http404, JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
+from django_filters import fields as filter_fields
+from django_filters import rest_framework as django_filters
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
@@ -49,10 +52,45 @@ from khuyencong.api_base import (  # noqa: F401 - re-exported: endpoints import 
     field_error,
     invalid,
 )
+from khuyencong.concurrency import StaleEdit  # noqa: F401 - re-exported with the rest of the toolkit
+from provinces import selectors as province_selectors
 
 logger = logging.getLogger(__name__)
 
 MAX_ID = 2**63 - 1
+ID_REGEX = "[0-9]{1,18}"  # every endpoint's lookup_value_regex: ids are positive 64-bit integers
+
+
+# Filters every app's endpoints share -------------------------------------------------------------------------
+
+
+def filter_province(queryset, name, value):
+    """`?province=`: that province and every province merged into it (today's Tây Ninh finds Long An's
+    rows), through the one merger door."""
+    if not value:
+        return queryset
+    return queryset.filter(province_id__in=province_selectors.province_family_ids(province_id=value.pk))
+
+
+class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
+    """ISO 8601 date-time (naive means Vietnam time); years outside 1900–9999 are refused, not crashed on."""
+
+    def to_python(self, value):
+        result = super().to_python(value)
+        if result is not None:
+            try:
+                ok = 1900 <= result.astimezone(datetime.UTC).year <= 9998
+            except (OverflowError, ValueError):
+                ok = False
+            if not ok:
+                raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
+        return result
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """`?updated_since=`: an ISO date-time, safely parsed."""
+
+    field_class = SafeIsoDateTimeField
 
 
 def validated(serializer_class, *, data, context: dict, **kwargs) -> dict:

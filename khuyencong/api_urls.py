@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from conferences import api as conferences_api
 from khuyencong import api, api_docs, api_views
+from periods import api as periods_api
 from projects import api as projects_api
 from provinces import api as provinces_api
 from reports import api as reports_api
@@ -15,7 +16,7 @@ router.register("provinces", provinces_api.ProvinceViewSet, basename="province")
 router.register("communes", provinces_api.CommuneViewSet, basename="commune")
 router.register("units", provinces_api.UnitViewSet, basename="unit")
 router.register("activity-contents", provinces_api.ActivityContentViewSet, basename="activity-content")
-router.register("reporting-periods", projects_api.ReportingPeriodViewSet, basename="reporting-period")
+router.register("reporting-periods", periods_api.ReportingPeriodViewSet, basename="reporting-period")
 router.register("plans", projects_api.PlanViewSet, basename="plan")
 router.register("national-plan-registrations", projects_api.RegistrationViewSet, basename="national-plan-registration")
 router.register("projects", projects_api.ProjectViewSet, basename="project")

@@ -6,14 +6,9 @@ keeps those approved or further along. A project's figures are the approved ones
 approval changes nothing until it is approved.
 """
 
-import datetime
-
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
-from django_filters import fields as filter_fields
 from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -22,6 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from khuyencong import api
+from periods.models import ReportingPeriod
 from projects import rules, selectors, services
 from projects.models import (
     Beneficiary,
@@ -35,50 +31,6 @@ from projects.models import (
 )
 from provinces import selectors as province_selectors
 from provinces.models import ActivityContent, Commune, Province, Unit
-from reports.models import PeriodKind, ReportingPeriod
-
-ID_REGEX = "[0-9]{1,18}"
-APPROVED_OR_LATER = [
-    Status.APPROVED,
-    Status.IN_PROGRESS,
-    Status.ADJUSTING,
-    Status.ACCEPTED,
-    Status.CLOSED,
-    Status.SETTLED,
-    Status.DONE,
-]
-
-
-def _with_predecessors(province: Province) -> set[int]:
-    """A province and every province merged into it: filtering by today's Tây Ninh finds Long An's projects."""
-    ids, frontier = {province.pk}, {province.pk}
-    while frontier:
-        frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
-        ids |= frontier
-    return ids
-
-
-def _filter_province(queryset, name, value):
-    return queryset.filter(province_id__in=_with_predecessors(value)) if value else queryset
-
-
-class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
-    """ISO 8601 date-time (naive means Vietnam time); years outside 1900–9999 are refused, not crashed on."""
-
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                ok = 1900 <= result.astimezone(datetime.UTC).year <= 9998
-            except (OverflowError, ValueError):
-                ok = False
-            if not ok:
-                raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
-        return result
-
-
-class UpdatedSinceFilter(filters.IsoDateTimeFilter):
-    field_class = SafeIsoDateTimeField
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -91,7 +43,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanFilter(filters.FilterSet):
-    province = api.IdFilter(queryset=Province.objects.all(), method=_filter_province)
+    province = api.IdFilter(queryset=Province.objects.all(), method=api.filter_province)
     year = filters.NumberFilter(min_value=2000, max_value=2100)
     fund = filters.ChoiceFilter(choices=Fund.choices)
 
@@ -107,7 +59,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = PlanFilter
     ordering_fields = ["year", "fund", "planned_amount"]
     ordering = ["-year", "province__code", "fund"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
 
     def get_queryset(self):
         queryset = Plan.objects.select_related("province")
@@ -134,7 +86,7 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
 
 class RegistrationFilter(filters.FilterSet):
-    province = api.IdFilter(queryset=Province.objects.all(), method=_filter_province)
+    province = api.IdFilter(queryset=Province.objects.all(), method=api.filter_province)
     year = filters.NumberFilter(field_name="plan_year", min_value=2000, max_value=2100)
     status = filters.ChoiceFilter(choices=NationalPlanRegistration.Status.choices)
 
@@ -150,39 +102,11 @@ class RegistrationViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = RegistrationFilter
     ordering_fields = ["plan_year", "deadline", "registered_at"]
     ordering = ["-plan_year", "province__code"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
 
     def get_queryset(self):
         queryset = NationalPlanRegistration.objects.select_related("province")
         return province_selectors.scope_for_user(queryset, user=self.request.user)
-
-
-class ReportingPeriodSerializer(serializers.ModelSerializer):
-    label = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = ReportingPeriod
-        fields = ["id", "kind", "year", "number", "label", "starts_on", "ends_on", "deadline", "entry_closes_on"]
-
-
-class ReportingPeriodFilter(filters.FilterSet):
-    year = filters.NumberFilter(min_value=2000, max_value=2100)
-    kind = filters.ChoiceFilter(choices=PeriodKind.choices)
-
-    class Meta:
-        model = ReportingPeriod
-        fields = ["year", "kind"]
-
-
-class ReportingPeriodViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reporting periods with their data windows (Decree 09/2019): progress is entered per period."""
-
-    serializer_class = ReportingPeriodSerializer
-    filterset_class = ReportingPeriodFilter
-    ordering_fields = ["ends_on"]
-    ordering = ["-ends_on", "kind"]
-    lookup_value_regex = ID_REGEX
-    queryset = ReportingPeriod.objects.all()
 
 
 # Projects ---------------------------------------------------------------------------------------------------
@@ -370,7 +294,7 @@ class ProgressSaveSerializer(api.StrictSerializer):
 class ProjectFilter(filters.FilterSet):
     province = api.IdFilter(
         queryset=Province.objects.all(),
-        method=_filter_province,
+        method=api.filter_province,
         label="Province id (includes provinces merged into it)",
     )
     year = filters.NumberFilter(field_name="plan_year", min_value=2000, max_value=2100)
@@ -378,7 +302,7 @@ class ProjectFilter(filters.FilterSet):
     activity = filters.CharFilter(field_name="activity__code", max_length=20, label="Activity content code, e.g. KC03")
     status = filters.MultipleChoiceFilter(choices=Status.choices)
     approved = filters.BooleanFilter(method="filter_approved", label="Approved or further along")
-    updated_since = UpdatedSinceFilter(
+    updated_since = api.UpdatedSinceFilter(
         method="filter_updated_since",
         label="Changed at or after (ISO 8601): the project, its money entries or its progress",
     )
@@ -392,7 +316,9 @@ class ProjectFilter(filters.FilterSet):
         if value is None:
             return queryset
         return (
-            queryset.filter(status__in=APPROVED_OR_LATER) if value else queryset.exclude(status__in=APPROVED_OR_LATER)
+            queryset.filter(status__in=rules.APPROVED_OR_LATER)
+            if value
+            else queryset.exclude(status__in=rules.APPROVED_OR_LATER)
         )
 
     def filter_updated_since(self, queryset, name, value):
@@ -442,7 +368,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     filterset_class = ProjectFilter
     ordering_fields = ["code", "plan_year", "updated_at", "approved_support", "start_date", "end_date"]
     ordering = ["-plan_year", "code"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -518,7 +444,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @action(
         detail=True,
         methods=["post"],
-        url_path=rf"money-entries/(?P<entry_id>{ID_REGEX})/correction",
+        url_path=rf"money-entries/(?P<entry_id>{api.ID_REGEX})/correction",
         url_name="money-entry-correction",
     )
     def money_entry_correction(self, request, pk=None, entry_id=None):

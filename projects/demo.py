@@ -25,6 +25,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from khuyencong.text import fold
+from periods import selectors as period_selectors
+from periods import services as period_services
+from periods.models import PeriodKind
 from projects import services as project_services
 from projects.models import (
     Attachment,
@@ -41,8 +44,6 @@ from projects.models import (
 )
 from provinces import services as province_services
 from provinces.models import ActivityContent, CodeSet, Commune, Province, Unit, User
-from reports import periods
-from reports.models import PeriodKind
 
 CODE_PREFIX = "DEMO-"
 TITLE_PREFIX = "[Demo] "
@@ -402,10 +403,11 @@ class _Seeder:
         Only dates move (entries cross the cut-off, one is split): totals per project stay the same.
         """
         plans = self._plan_amounts()
+        cal = period_selectors.calendar()
         for year, kind, number, target in TARGET_RATES:
             if year > self.today.year:
                 continue
-            starts_on, cutoff = periods.window(kind, year, number)
+            starts_on, cutoff = period_selectors.window(kind, year, number, cal=cal)
             planned = sum(a for (_p, y, _f), a in plans.items() if y == year)
             goal = int(Decimal(planned) * target / 100)
             inside = [
@@ -465,10 +467,13 @@ class _Seeder:
 
     def _progress(self) -> list[ProgressUpdate]:
         quarters = []
+        cal = period_selectors.calendar()
         for year in range(FIRST_YEAR, self.today.year + 1):
             for number in range(1, 5):
-                if periods.window(PeriodKind.QUARTER, year, number)[1] < self.today:
-                    quarters.append(periods.period_get_or_create(kind=PeriodKind.QUARTER, year=year, number=number))
+                if cal.window(PeriodKind.QUARTER, year, number).ends_on < self.today:
+                    quarters.append(
+                        period_services.period_get_or_create(kind=PeriodKind.QUARTER, year=year, number=number)
+                    )
         rows = []
         reporting = {Status.IN_PROGRESS, Status.ACCEPTED, Status.CLOSED, Status.SETTLED, Status.DONE}
         for draft in self.drafts:

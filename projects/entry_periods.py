@@ -1,9 +1,9 @@
 """The reporting calendar as the entry grid sees it: which periods an officer may open, and whether a period
 (or a money entry's window) is still open to them.
 
-Every call from projects into the calendar and the reports goes through here. The calendar lives in reports
-today (above projects), so those imports are made at call time; when it moves to an app of its own below
-projects, only this module changes.
+Every call from projects into the calendar (periods/, below projects) and into the reports (above projects: at
+call time) goes through here. Periods are named in URLs by a key (`quarter-2026-4`), not an id: reading the
+grid never creates a period row (periods.selectors hands back an unsaved one), a save does.
 """
 
 import datetime
@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from periods import rules as period_rules
+from periods import selectors as period_selectors
+from periods import services as period_services
+from periods.models import EntryException, PeriodKind, ReportingPeriod
 from provinces import selectors as province_selectors
 
 RECENT_CLOSED_QUARTERS = 2  # shown read-only in the selector, so last period's entries can be looked at
@@ -21,36 +25,41 @@ RECENT_CLOSED_QUARTERS = 2  # shown read-only in the selector, so last period's 
 class PeriodState:
     """A period as offered to one province: open or locked, and why."""
 
-    period: object  # reports.models.ReportingPeriod
+    period: ReportingPeriod  # stored, or unsaved (built from the rules)
     is_open: bool
     reason: str  # why it is open beyond its close (an exception), or why it is locked
     is_current: bool = False
     reopened_until: datetime.date | None = None
 
     @property
-    def pk(self) -> int:
-        return self.period.pk
+    def key(self) -> str:
+        return period_key(self.period)
 
 
-def _models():
-    from reports import models
-
-    return models
+def period_key(period: ReportingPeriod) -> str:
+    return f"{period.kind}-{period.year}-{period.number}"
 
 
-def current_period():
-    """The quarter whose data window holds today."""
-    from reports import periods
-
-    return periods.current_quarter()
-
-
-def period_get(pk) -> object | None:
-    models = _models()
+def period_from_key(key) -> ReportingPeriod | None:
+    """The period a key names (stored or unsaved), or None for anything that is not a period."""
     try:
-        return models.ReportingPeriod.objects.filter(pk=int(pk)).first()
+        kind, year, number = str(key).split("-")
+        year, number = int(year), int(number)
     except (TypeError, ValueError):
         return None
+    if kind not in PeriodKind.values or number not in period_rules.numbers(kind) or not 2000 <= year <= 2100:
+        return None
+    return period_selectors.period_for(kind=kind, year=year, number=number)
+
+
+def stored(period: ReportingPeriod) -> ReportingPeriod:
+    """The period as a row, created now if it was only read so far (a write needs it)."""
+    return period_services.period_stored(period)
+
+
+def current_period() -> ReportingPeriod:
+    """The quarter whose data window holds today (unsaved until something is saved in it)."""
+    return period_selectors.current_quarter()
 
 
 def _family(province_id: int) -> set[int]:
@@ -69,11 +78,10 @@ def _family(province_id: int) -> set[int]:
 
 def _granted_until(province_id: int, period_ids: list[int] | None, today: datetime.date) -> dict[int, datetime.date]:
     """period id → the last day a granted exception keeps it open for the province (or one merged into it)."""
-    models = _models()
     family = _family(province_id)
-    rows = models.EntryException.objects.filter(
+    rows = EntryException.objects.filter(
         province_id__in=family,
-        decision=models.EntryException.Decision.GRANTED,
+        decision=EntryException.Decision.GRANTED,
         open_until__gte=today,
         **({"period_id__in": period_ids} if period_ids is not None else {}),
     ).values_list("period_id", "open_until")
@@ -96,7 +104,7 @@ def state_of(
     if today <= period.entry_closes_on:
         return PeriodState(period, True, "")
     if granted is None:
-        granted = _granted_until(province_id, [period.pk], today)
+        granted = _granted_until(province_id, [period.pk], today) if period.pk else {}
     until = granted.get(period.pk)
     if until:
         reason = _("Reopened by a granted exception until %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
@@ -104,22 +112,19 @@ def state_of(
     return PeriodState(period, False, _("Data entry for this period closed on %(date)s.") % {"date": closes})
 
 
-def _recent_quarters(current, count: int) -> list:
-    """The current quarter and the `count` before it, read in one query (generated the first time only)."""
-    from reports import periods
-
-    models = _models()
+def _recent_quarters(current: ReportingPeriod, count: int) -> list[ReportingPeriod]:
+    """The current quarter and the `count` before it: the stored ones in one query, the others unsaved."""
+    cal = period_selectors.calendar()
     wanted, year, number = [], current.year, current.number
     for _step in range(count):
         year, number = (year, number - 1) if number > 1 else (year - 1, 4)
         wanted.append((year, number))
     found = {
         (p.year, p.number): p
-        for p in models.ReportingPeriod.objects.filter(kind=models.PeriodKind.QUARTER, year__in={y for y, _n in wanted})
+        for p in ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year__in={y for y, _n in wanted})
     }
     return [current] + [
-        found.get(key) or periods.period_get_or_create(kind=models.PeriodKind.QUARTER, year=key[0], number=key[1])
-        for key in wanted
+        found.get(key) or period_selectors.unsaved_period(cal.window(PeriodKind.QUARTER, *key)) for key in wanted
     ]
 
 
@@ -127,16 +132,15 @@ def periods_for(*, province_id: int | None, today: datetime.date | None = None) 
     """The periods the selector offers, newest first: the current quarter, earlier periods still open, periods
     reopened for the province by a granted exception (until it ends), and the last closed quarters read-only.
     A fixed number of queries."""
-    models = _models()
     today = today or timezone.localdate()
     current = current_period()
     quarters = _recent_quarters(current, 4)
     granted = _granted_until(province_id, None, today) if province_id else {}
-    extra = list(models.ReportingPeriod.objects.filter(pk__in=set(granted) - {p.pk for p in quarters}))
+    extra = list(ReportingPeriod.objects.filter(pk__in=set(granted) - {p.pk for p in quarters if p.pk}))
     states, closed_shown = [], 0
     for period in sorted([*quarters, *extra], key=lambda p: p.ends_on, reverse=True):
         state = state_of(period, province_id=province_id, today=today, granted=granted)
-        state.is_current = period.pk == current.pk
+        state.is_current = period_key(period) == period_key(current)
         if state.is_open or state.is_current or province_id is None:
             states.append(state)
         elif closed_shown < RECENT_CLOSED_QUARTERS:
@@ -148,12 +152,13 @@ def periods_for(*, province_id: int | None, today: datetime.date | None = None) 
 def submitted_report_covering(*, province_id: int, day: datetime.date):
     """The province's submitted (or accepted) periodic report whose data window holds the day, if any: once it
     is submitted, money entries in that window are corrected only by the approver."""
-    models = _models()
+    from reports.models import Report  # reports build on projects: read at call time
+
     family = _family(province_id)
     return (
-        models.Report.objects.filter(
+        Report.objects.filter(
             province_id__in=family,
-            status__in=[models.Report.Status.SUBMITTED, models.Report.Status.ACCEPTED],
+            status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
             period__starts_on__lte=day,
             period__ends_on__gte=day,
         )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from khuyencong import numbers
 from khuyencong.text import nfc
+from periods import selectors as period_selectors
 from projects import entry_periods, rules, selectors, services
 from projects.models import MoneyEntry, ProgressUpdate, Project
 from provinces.models import User
@@ -102,7 +103,7 @@ def rows_queryset(*, user: User, period) -> QuerySet[Project]:
         .prefetch_related(
             Prefetch(
                 "progress_updates",
-                queryset=ProgressUpdate.objects.filter(period=period),
+                queryset=ProgressUpdate.objects.filter(period_selectors.same_period(period)),
                 to_attr="period_progress",
             )
         )
@@ -165,7 +166,7 @@ def counters_for(*, user: User, period) -> dict:
     """The same counters without loading the rows (after a cell save): two counts."""
     due = selectors.due_in_period(selectors.project_list_for(user=user), period=period)
     total = due.count()
-    missing = due.exclude(progress_updates__period=period).count()
+    missing = due.exclude(period_selectors.same_period(period, "progress_updates__period")).count()
     return {"total": total, "missing": missing, "reported": total - missing}
 
 

@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 
 from khuyencong import numbers
 from khuyencong.text import nfc
-from projects import grid
+from projects import entry_periods, grid
 from provinces.models import User
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -108,7 +108,7 @@ def period_to_xlsx(rows: list[grid.Row], period) -> bytes:
             ]
         )
     info = workbook.create_sheet(INFO_SHEET)
-    info.append(["period", period.pk])
+    info.append(["period", entry_periods.period_key(period)])
     info.append(["label", str(period.label)])
     info.sheet_state = "hidden"
     buffer = io.BytesIO()
@@ -204,7 +204,7 @@ def period_from_xlsx(upload, *, user: User, period, dry_run: bool = False, on_pr
     outcome = Outcome(rows=len(lines), errors=errors)
     if errors:
         return outcome
-    if period_id is not None and str(period_id) != str(period.pk):
+    if period_id is not None and str(period_id) != entry_periods.period_key(period):
         outcome.errors.append(
             {"row": "", "column": "", "message": _("This file was downloaded for another period; download this one's.")}
         )
@@ -241,7 +241,7 @@ def period_from_xlsx(upload, *, user: User, period, dry_run: bool = False, on_pr
             values=values,
             sections=sections,
             expected_version=version,
-            entry_key=f"xlsx-{period.pk}-{row.pk}-{grid.new_entry_key()}",
+            entry_key=f"xlsx-{row.pk}-{grid.new_entry_key()}",
         )
         problems = [{"row": number, "column": header.get(c, c), "message": m} for c, m in result.errors.items()]
         if result.row_error:
@@ -291,7 +291,7 @@ def grid_import_start(*, upload, user: User, period):
     from provinces import selectors as province_selectors
 
     job = GridImport(
-        period=period,
+        period=entry_periods.stored(period),
         province=province_selectors.user_province(user=user),
         original_name=(upload.name or "")[:255],
         created_by=user,

@@ -1,7 +1,5 @@
 """Extension projects (đề án khuyến công), their plans, money over time, progress and attachments."""
 
-import datetime
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -136,9 +134,6 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("cancelled")
 
 
-ACTIVE_STATUSES = [Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING]
-
-
 class Project(models.Model):
     """An extension project (đề án khuyến công): the unit of funding."""
 
@@ -222,9 +217,6 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
-
-    def is_late_on(self, day: datetime.date) -> bool:
-        return self.status in ACTIVE_STATUSES and self.end_date < day
 
 
 class ProjectTransition(models.Model):
@@ -346,7 +338,7 @@ class ProgressUpdate(models.Model):
     """A project's progress for one reporting period (tiến độ): completion, narrative, difficulties."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
-    period = models.ForeignKey("reports.ReportingPeriod", on_delete=models.PROTECT, related_name="progress_updates")
+    period = models.ForeignKey("periods.ReportingPeriod", on_delete=models.PROTECT, related_name="progress_updates")
     completion_percent = models.DecimalField(
         _("physical completion (%)"),
         max_digits=4,
@@ -427,7 +419,7 @@ class GridImport(models.Model):
         REFUSED = "refused", _("refused: nothing saved")
         FAILED = "failed", _("failed")
 
-    period = models.ForeignKey("reports.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("periods.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
     province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=grid_import_path)
     original_name = models.CharField(max_length=255)

@@ -43,11 +43,44 @@ TRANSITIONS = {
     ]
 }
 
-EDITABLE_STATUSES = {Status.PROPOSED, Status.REGISTERED, Status.APPRAISED, Status.REJECTED}
-ADJUSTABLE_STATUSES = {Status.APPROVED, Status.IN_PROGRESS}
+# ---- status groups: the one definition every app, page and template uses ---------------------------------
+# Before approval: proposed, registered, appraised, or rejected (and resubmittable).
+NOT_YET_APPROVED = frozenset({Status.PROPOSED, Status.REGISTERED, Status.APPRAISED, Status.REJECTED})
+# Approved and not cancelled or rejected: its support counts as allocated (the API's ?approved=true).
+APPROVED_OR_LATER = frozenset(
+    {Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING, Status.ACCEPTED, Status.CLOSED, Status.SETTLED, Status.DONE}
+)
+# Running (đang thực hiện): progress is reported each period, and it is late once past its end date.
+ACTIVE_STATUSES = frozenset({Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING})
+# Money (advances, disbursements, settlements) may be recorded.
+MONEY_STATUSES = frozenset(
+    {Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING, Status.ACCEPTED, Status.CLOSED, Status.SETTLED}
+)
+# Figures are edited freely before approval; after it, an adjustment awaits the approver.
+EDITABLE_STATUSES = NOT_YET_APPROVED
+ADJUSTABLE_STATUSES = frozenset({Status.APPROVED, Status.IN_PROGRESS})
+# National-fund projects that count towards a province's registration for the national plan.
+REGISTERED_FOR_PLAN = frozenset({Status.REGISTERED, Status.APPRAISED, Status.APPROVED})
+
+
+def is_late_on(project: Project, day) -> bool:
+    """Behind schedule: still running past its end date (the same rule as selectors.late_filter)."""
+    return project.status in ACTIVE_STATUSES and project.end_date < day
+
+
+def status_groups() -> dict[str, frozenset]:
+    """The groups as template context: templates test `project.status in adjustable_statuses`, never a literal."""
+    return {
+        "not_yet_approved_statuses": NOT_YET_APPROVED,
+        "approved_or_later_statuses": APPROVED_OR_LATER,
+        "active_statuses": ACTIVE_STATUSES,
+        "money_statuses": MONEY_STATUSES,
+        "adjustable_statuses": ADJUSTABLE_STATUSES,
+    }
+
+
 # Fields fixed by the approval: changing them afterwards needs a reason and a new approval.
 APPROVED_FIELDS = ["approved_support", "counterpart", "other_sources", "start_date", "end_date"]
-MONEY_STATUSES = {Status.APPROVED, Status.IN_PROGRESS, Status.ADJUSTING, Status.ACCEPTED, Status.CLOSED, Status.SETTLED}
 
 
 def is_editor(user: User) -> bool:

@@ -9,7 +9,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.text import fold
-from projects.models import ACTIVE_STATUSES, MoneyEntry, ProgressUpdate, Project
+from periods import selectors as period_selectors
+from projects.models import MoneyEntry, ProgressUpdate, Project
+from projects.rules import ACTIVE_STATUSES
 from provinces import selectors as province_selectors
 from provinces.models import User
 
@@ -95,7 +97,7 @@ def due_in_period(queryset: QuerySet[Project], *, period) -> QuerySet[Project]:
 
 def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
-    progress = ProgressUpdate.objects.filter(period=period)
+    progress = ProgressUpdate.objects.filter(period_selectors.same_period(period))
     return (
         with_money(due_in_period(project_list_for(user=user), period=period), until=period.ends_on)
         .annotate(
@@ -108,7 +110,11 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 
 def this_period_missing_count(*, user: User, period) -> int:
     """How many of the officer's active projects have no progress row for the period yet."""
-    return due_in_period(project_list_for(user=user), period=period).exclude(progress_updates__period=period).count()
+    return (
+        due_in_period(project_list_for(user=user), period=period)
+        .exclude(period_selectors.same_period(period, "progress_updates__period"))
+        .count()
+    )
 
 
 def history_for(project: Project) -> list[dict]:

@@ -13,9 +13,12 @@ from django.db import transaction
 from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from khuyencong import filetypes, numbers
+from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
 from khuyencong.text import fold
+from periods import services as period_services
 from projects import entry_periods, rules
 from projects.models import (
     Attachment,
@@ -53,14 +56,6 @@ PROJECT_FIELDS = [
 ]
 
 
-class StaleEdit(Exception):
-    """Someone saved the record after this person loaded it. `changes`: field → (theirs, current)."""
-
-    def __init__(self, changes: dict[str, tuple[str, str]]):
-        self.changes = changes
-        super().__init__(_("Someone else saved this record after you opened it."))
-
-
 def _save(instance, *, by: User, **kwargs) -> None:
     instance._history_user = by  # simple-history records who, also outside a request (tasks, imports)
     instance.save(**kwargs)
@@ -80,14 +75,26 @@ def _as_money(value, field: str) -> Decimal:
 
 
 def _check_in_scope(user: User, province: Province) -> None:
-    ids = province_selectors.province_ids_in_scope(user=user)
-    if ids is not None and province.pk not in ids:
-        raise PermissionDenied(_("You can only work on your own province's projects."))
+    province_selectors.require_in_scope(
+        user=user, province_id=province.pk, message=_("You can only work on your own province's projects.")
+    )
+
+
+# The columns' limits, in words each door (form, import, API) shows the same way.
+TEXT_LIMITS = {
+    "code": gettext_lazy("The code is longer than %(n)s characters."),
+    "title": gettext_lazy("The title is longer than %(n)s characters."),
+    "location": gettext_lazy("The location is longer than %(n)s characters."),
+}
 
 
 def validate_project_data(data: dict) -> None:
     """The rules a project must satisfy, whatever door it came through (form, import, API)."""
     errors: dict[str, str] = {}
+    for field, message in TEXT_LIMITS.items():
+        limit = Project._meta.get_field(field).max_length
+        if len(data.get(field) or "") > limit:
+            errors[field] = message % {"n": limit}
     for field in ("approved_support", "counterpart", "other_sources"):
         if data.get(field) is not None:
             try:
@@ -106,7 +113,13 @@ def validate_project_data(data: dict) -> None:
     if activity and year and not _activity_valid_in(activity, year):
         errors["activity"] = _("This activity content is not in force in %(year)s.") % {"year": year}
     unit, province = data.get("implementing_unit"), data.get("province")
-    if unit and province and unit.province_id not in (province.pk, None) and unit.province_id != province.successor_id:
+    # a unit of the province, or of the province it is today (a merged province's projects go to its successor's)
+    if (
+        unit
+        and province
+        and unit.province_id not in (province.pk, province.successor_id, None)
+        and unit.province_id != province_selectors.province_on(province).pk
+    ):
         errors["implementing_unit"] = _("The implementing unit belongs to another province.")
     if errors:
         raise ValidationError(errors)
@@ -139,7 +152,9 @@ def project_create(*, by: User, data: dict, beneficiaries: list[Beneficiary] | N
         raise PermissionDenied(_("Your role cannot create projects."))
     data = {key: data.get(key) for key in PROJECT_FIELDS if key in data}
     _check_in_scope(by, data["province"])
-    validate_project_data(data)
+    checked = {**data, "code": code} if code else data  # the code's limit is checked with the rest
+    validate_project_data(checked)
+    data = {key: checked[key] for key in data}
     if code and Project.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Another project already has the code %(code)s.") % {"code": code}})
     project = Project(**data, code=code or _next_code(data["province"], data["plan_year"]), created_by=by)
@@ -286,9 +301,7 @@ def project_transition(
     if action == "approve":
         project.approved_at = timezone.now()
         # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
-        today = timezone.localdate()
-        while project.province.valid_to and project.province.valid_to < today and project.province.successor_id:
-            project.province = project.province.successor
+        project.province = province_selectors.province_on(project.province)
     ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
@@ -442,6 +455,7 @@ def progress_save(
             _("Data entry for %(period)s closed on %(date)s.")
             % {"period": period.label, "date": period.entry_closes_on.strftime("%d/%m/%Y")}
         )
+    period = period_services.period_stored(period)
     row = ProgressUpdate.objects.select_for_update().filter(project=project, period=period).first()
     if row is None:
         if expected_version not in (None, 0):
@@ -631,7 +645,7 @@ def registration_submit(*, province: Province, plan_year: int, by: User) -> Nati
         province_id__in=province_selectors.province_family_ids(province_id=province.pk),
         plan_year=plan_year,
         fund=Fund.NATIONAL,
-        status__in=[Status.REGISTERED, Status.APPRAISED, Status.APPROVED],
+        status__in=rules.REGISTERED_FOR_PLAN,
     )
     totals = projects.aggregate(n=Count("id"), support=Sum("approved_support"))
     if not totals["n"]:

@@ -123,7 +123,7 @@ def project_create(request):
         else:
             messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": None})
+    return render(request, "projects/project_form.html", {"form": form, "project": None, **rules.status_groups()})
 
 
 @login_required
@@ -157,7 +157,7 @@ def project_edit(request, pk):
             else:
                 messages.success(request, _("The project was saved."))
             return redirect("projects:detail", pk=pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project})
+    return render(request, "projects/project_form.html", {"form": form, "project": project, **rules.status_groups()})
 
 
 @login_required
@@ -266,17 +266,17 @@ def attachment_download(request, pk):
     )
 
 
-def _grid_period(request, period_pk=None):
-    """The period asked for (?period= or in the URL) among those offered to the user's province; the current
-    quarter by default. A period not offered (another kind, long closed) is still shown, read-only."""
+def _grid_period(request, period_key=None):
+    """The period asked for (?period=quarter-2026-4, or in the URL) among those offered to the user's province;
+    the current quarter by default. A period not offered (another kind, long closed) is shown read-only."""
     province = province_selectors.user_province(user=request.user)
     province_id = province.pk if province else None
-    wanted = period_pk or request.GET.get("period") or request.POST.get("period")
+    wanted = period_key or request.GET.get("period") or request.POST.get("period")
     states = entry_periods.periods_for(province_id=province_id)
     if wanted:
-        state = next((s for s in states if str(s.pk) == str(wanted)), None)
+        state = next((s for s in states if s.key == wanted), None)
         if state is None:
-            period = entry_periods.period_get(wanted)
+            period = entry_periods.period_from_key(wanted)
             if period is None:
                 raise Http404
             state = entry_periods.state_of(period, province_id=province_id)
@@ -338,7 +338,7 @@ def this_period(request):
                 row.values, row.errors, row.row_error = posted, result.errors, result.row_error
         if not failed:
             messages.success(request, _("Saved: %(n)s rows.") % {"n": saved})
-            return redirect(f"{reverse('projects:this_period')}?period={period.pk}")
+            return redirect(f"{reverse('projects:this_period')}?period={entry_periods.period_key(period)}")
         fresh = {row.pk: row for row in grid.rows_for(user=request.user, period=period)}
         for row in rows:  # what was saved shows as saved; what was refused keeps what was typed
             if not (row.errors or row.row_error) and row.pk in fresh:
@@ -356,6 +356,7 @@ def this_period(request):
         "state": state,
         "states": states,
         "period": period,
+        "period_key": state.key,
         "rows": rows,
         "counts": counts,
         "missing_text": grid.missing_text(counts["missing"]),
@@ -368,11 +369,11 @@ def this_period(request):
 
 @login_required
 @require_POST
-def grid_row_save(request, period_pk, pk):
+def grid_row_save(request, period_key, pk):
     """One row's section saved from the grid's script (fetch): answers JSON with the cell errors or the row's
     new state, and the page's counters."""
     project = selectors.project_get_for(user=request.user, pk=pk)
-    state, _states = _grid_period(request, period_pk)
+    state, _states = _grid_period(request, period_key)
     if not selectors.due_in_period(Project.objects.filter(pk=project.pk), period=state.period).exists():
         raise Http404  # only a row the grid shows can be saved through it
     if not state.is_open:
@@ -413,11 +414,11 @@ def grid_row_save(request, period_pk, pk):
 
 
 @login_required
-def grid_export(request, period_pk):
+def grid_export(request, period_key):
     """The period's grid as a prefilled spreadsheet, to fill offline and upload back."""
     if not grid.may_enter(request.user):
         raise PermissionDenied
-    state, _states = _grid_period(request, period_pk)
+    state, _states = _grid_period(request, period_key)
     rows = grid.rows_for(user=request.user, period=state.period)
     response = HttpResponse(grid_excel.period_to_xlsx(rows, state.period), content_type=grid_excel.XLSX_TYPE)
     name = f"ky-nay-{state.period.kind}-{state.period.year}-{state.period.number}.xlsx"
@@ -426,12 +427,12 @@ def grid_export(request, period_pk):
 
 
 @login_required
-def grid_import(request, period_pk):
+def grid_import(request, period_key):
     """Upload the period's spreadsheet back: the grid's own checks, all rows or none. Large files are read
     in the background (grid_import_job shows the progress and the result)."""
     if not grid.may_enter(request.user):
         raise PermissionDenied
-    state, _states = _grid_period(request, period_pk)
+    state, _states = _grid_period(request, period_key)
     form = ImportForm(request.POST or None, request.FILES or None)
     errors = []
     if request.method == "POST" and form.is_valid():
@@ -445,9 +446,9 @@ def grid_import(request, period_pk):
             outcome = grid_excel.period_from_xlsx(upload, user=request.user, period=state.period)
             if outcome.ok:
                 messages.success(request, _("Imported from the spreadsheet: %(n)s rows saved.") % {"n": outcome.saved})
-                return redirect(f"{reverse('projects:this_period')}?period={state.period.pk}")
+                return redirect(f"{reverse('projects:this_period')}?period={state.key}")
             errors = outcome.errors
-    context = {"form": form, "errors": errors, "period": state.period, "state": state}
+    context = {"form": form, "errors": errors, "period": state.period, "state": state, "period_key": state.key}
     return render(request, "projects/grid_import.html", context, status=422 if errors else 200)
 
 
@@ -459,7 +460,9 @@ def grid_import_job(request, pk):
         return JsonResponse(
             {"status": job.status, "finished": job.is_finished, "done": job.rows_done, "total": job.rows_total}
         )
-    return render(request, "projects/grid_import_job.html", {"job": job})
+    return render(
+        request, "projects/grid_import_job.html", {"job": job, "job_period_key": entry_periods.period_key(job.period)}
+    )
 
 
 @login_required

@@ -1,8 +1,19 @@
-"""Reads of reference data, and the one scoping rule every view, export and API endpoint goes through."""
+"""Reads of reference data, and the doors every app goes through:
+
+- the merger door: `province_on` (the province a province is on a date, following the successor chain to
+  its end), `successor_among` (the same walk over provinces already read), `province_family_ids` (a
+  province and everything merged into it, transitively);
+- the read door for scope: `scope_for_user` (and `province_ids_in_scope`, `provinces_in_scope_for`);
+- the write door for scope: `require_in_scope`, which every service calls before changing a province's data.
+"""
 
 import datetime
+from collections.abc import Collection, Mapping
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from provinces.models import Province, RegionMembership, Unit, User
 
@@ -32,6 +43,43 @@ def province_family_ids(*, province_id: int) -> set[int]:
         frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
     return ids
+
+
+def province_on(province: Province, *, on: datetime.date | None = None) -> Province:
+    """The province a province is on a date (today by default): a province that no longer exists then is
+    followed to its successor, and so on to the end of the chain (A→B→C gives C)."""
+    on = on or timezone.localdate()
+    seen = {province.pk}
+    while province.successor_id and not (province.valid_to and province.valid_to >= on):
+        province = province.successor
+        if province.pk in seen:  # a cycle in reference data must not hang a request
+            break
+        seen.add(province.pk)
+    return province
+
+
+def successor_among(province_id: int, successor_of: Mapping[int, int | None], keys: Collection[int]) -> int | None:
+    """Over provinces already read (`successor_of`: id → successor id): the province itself if it is one of
+    `keys`, else its nearest successor that is, following the chain to its end; None if none is."""
+    current, seen = province_id, set()
+    while current is not None and current not in seen:
+        if current in keys:
+            return current
+        seen.add(current)
+        current = successor_of.get(current)
+    return None
+
+
+def scope_allows(scope: set[int] | None, province_id: int | None) -> bool:
+    """The write rule over a scope already read (`province_ids_in_scope`), for checks of many rows at once."""
+    return scope is None or (province_id is not None and province_id in scope)
+
+
+def require_in_scope(*, user: User, province_id: int | None, message: str | None = None) -> None:
+    """The write door: refuse (PermissionDenied) a change to working data of a province outside the
+    user's scope. Ministry staff reach every province; None (regional data) is outside every province's."""
+    if not scope_allows(province_ids_in_scope(user=user), province_id):
+        raise PermissionDenied(message or _("You can only work on your own province's data."))
 
 
 def scope_for_user(queryset: QuerySet, *, user: User, province_field: str = "province") -> QuerySet:

@@ -27,12 +27,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from khuyencong import api
-from projects.api import ID_REGEX, UpdatedSinceFilter, _filter_province
+from khuyencong.concurrency import StaleEdit
+from periods.models import PeriodKind, ReportingPeriod
 from provinces.models import Province
 from reports import selectors, services
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 
-NARRATIVE_FIELDS = ("achievements", "difficulties", "proposals")
 CONTENT_TYPES = {
     "pdf": "application/pdf",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -145,14 +145,14 @@ class ReportFilter(filters.FilterSet):
     )
     province = api.IdFilter(
         queryset=Province.objects.all(),
-        method=_filter_province,
+        method=api.filter_province,
         label="Province id (includes provinces merged into it)",
     )
     status = filters.MultipleChoiceFilter(choices=Report.Status.choices)
     regional = filters.BooleanFilter(
         field_name="province", lookup_expr="isnull", label="true: the regional report only; false: provinces' only"
     )
-    updated_since = UpdatedSinceFilter(
+    updated_since = api.UpdatedSinceFilter(
         method="filter_updated_since",
         label="Created, submitted, reviewed or generated at or after (ISO 8601; naive means Vietnam time)",
     )
@@ -238,16 +238,6 @@ class TimelinessSerializer(serializers.Serializer):
     provinces = TimelinessRowSerializer(many=True)
 
 
-def _stale_error(report: Report, *, version: int, source: str, sent: dict) -> api.ApiError:
-    """Reports keep no narrative history: `changes` lists the fields you sent whose stored text differs."""
-    changes = {
-        field: (sent[field], getattr(report, field))
-        for field in NARRATIVE_FIELDS
-        if field in sent and sent[field].strip() != getattr(report, field)
-    }
-    return api.stale(source=source, current_version=report.edit_version, changes=changes)
-
-
 def download_name(report: Report, fmt: str) -> str:
     where = report.province.name if report.province_id else "khu-vuc-phia-nam"
     return f"bao-cao-{slugify(str(report.period.label))}-{slugify(where)}-v{report.version}.{fmt}"
@@ -282,7 +272,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = ReportFilter
     ordering_fields = ["period__ends_on", "version", "created_at", "submitted_at", "reviewed_at", "generated_at"]
     ordering = ["-period__ends_on", "period__kind", "province__code", "-version"]
-    lookup_value_regex = ID_REGEX
+    lookup_value_regex = api.ID_REGEX
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
@@ -311,18 +301,19 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         version, source = api.expected_version(request, data.pop("version", None), required=True)
         with transaction.atomic():
             current = Report.objects.select_for_update().get(pk=report.pk)
-            # refusals that do not depend on the version (not the province's, frozen) come from the service
-            if version != current.edit_version and request.user.is_provincial and not current.is_frozen:
-                raise _stale_error(current, version=version, source=source, sent=data)
-            api.call_service(
-                services.report_narrative_save, report=current, by=request.user, expected_version=version, **data
-            )
+            # the service refuses first what does not depend on the version (not the province's, frozen)
+            try:
+                api.call_service(
+                    services.report_narrative_save, report=current, by=request.user, expected_version=version, **data
+                )
+            except StaleEdit as error:
+                raise api.stale(source=source, current_version=current.edit_version, changes=error.changes) from None
         return self._answer(report.pk)
 
     def _check_version(self, request, report: Report, body_version: int | None) -> None:
         version, source = api.expected_version(request, body_version, required=False)
         if version is not None and version != report.edit_version:
-            raise _stale_error(report, version=version, source=source, sent={})
+            raise api.stale(source=source, current_version=report.edit_version, changes={})
 
     @extend_schema(request=api.VersionSerializer, responses=WRITE_RESPONSES)
     @action(detail=True, methods=["post"])

@@ -1,4 +1,4 @@
-"""A report's documents, rendered from its snapshot only: the A4 PDF (through reports.pdf) and the xlsx."""
+"""A report's documents, rendered from its snapshot only: the A4 PDF (through khuyencong.pdf) and the xlsx."""
 
 import io
 from dataclasses import dataclass
@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from khuyencong import numbers
+from khuyencong import numbers, pdf
 from provinces.models import Unit
-from reports import charts, pdf
+from reports import charts
 from reports.models import Report
 
 FUNDS = ("national", "local", "total")

@@ -26,27 +26,19 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import numbers
+from periods import selectors as period_selectors
+from periods.models import PeriodKind, ReportingPeriod
+from periods.rules import Calendar
+from projects import rules as project_rules
 from projects import selectors as project_selectors
-from projects.models import ACTIVE_STATUSES, Fund, MoneyEntry, NationalPlanRegistration, Plan, ProgressUpdate, Project
+from projects.models import Fund, MoneyEntry, NationalPlanRegistration, Plan, ProgressUpdate, Project
 from projects.models import Status as ProjectStatus
 from provinces import selectors as province_selectors
 from provinces.models import Province, RegionMembership, User
-from reports import periods
-from reports.models import PeriodKind, ReportingPeriod
 
 FIRST_YEAR = 2021  # the 2021-2025 programme: the start of the "over the years" series
 FUNDS = (Fund.NATIONAL, Fund.LOCAL)
 ZERO = Decimal(0)
-# Projects whose support counts as allocated: approved and not cancelled or rejected.
-ALLOCATED = [
-    ProjectStatus.APPROVED,
-    ProjectStatus.IN_PROGRESS,
-    ProjectStatus.ADJUSTING,
-    ProjectStatus.ACCEPTED,
-    ProjectStatus.CLOSED,
-    ProjectStatus.SETTLED,
-    ProjectStatus.DONE,
-]
 BEHIND_POINTS = Decimal(30)  # "disbursement far behind": this many points below the share of time elapsed
 
 
@@ -205,26 +197,22 @@ class Dashboard:
 # ---- periods ------------------------------------------------------------------------------------------
 
 
-def period_info(*, kind: str, year: int, number: int = 1, known: dict | None = None) -> PeriodInfo:
+def period_info(
+    *, kind: str, year: int, number: int = 1, known: dict | None = None, cal: Calendar | None = None
+) -> PeriodInfo:
     """The period's window: the stored ReportingPeriod's dates when it exists, else the cut-off rules."""
     stored = (known or {}).get((kind, year, number))
     if stored is not None:
         starts_on, ends_on = stored.starts_on, stored.ends_on
     else:
-        starts_on, ends_on = periods.window(kind, year, number)
+        starts_on, ends_on = period_selectors.window(kind, year, number, cal=cal)
     label = ReportingPeriod(kind=kind, year=year, number=number).label
     return PeriodInfo(kind, year, number, starts_on, ends_on, label)
 
 
 def default_period(today: datetime.date | None = None) -> tuple[int, str, int]:
     """The latest period (counted from the start of the year) whose cut-off has passed."""
-    today = today or timezone.localdate()
-    for kind, number in ((PeriodKind.YEAR, 1), (PeriodKind.NINE_MONTHS, 1), (PeriodKind.HALF_YEAR, 1)):
-        if periods.window(kind, today.year, number)[1] < today:
-            return today.year, kind, number
-    if periods.window(PeriodKind.QUARTER, today.year, 1)[1] < today:
-        return today.year, PeriodKind.QUARTER, 1
-    return today.year - 1, PeriodKind.YEAR, 1
+    return period_selectors.calendar().latest_closed(today or timezone.localdate())
 
 
 def _stored_periods(years: range) -> dict:
@@ -253,10 +241,13 @@ def _build(
 ) -> Dashboard:
     years = range(min(FIRST_YEAR, year - 1), year + 1)
     known = _stored_periods(years)
-    period = period_info(kind=kind, year=year, number=number, known=known)
-    last_period = period_info(kind=kind, year=year - 1, number=number, known=known)
+    cal = period_selectors.calendar()
+    period = period_info(kind=kind, year=year, number=number, known=known, cal=cal)
+    last_period = period_info(kind=kind, year=year - 1, number=number, known=known, cal=cal)
     quarters = {
-        (y, n): period_info(kind=PeriodKind.QUARTER, year=y, number=n, known=known) for y in years for n in (1, 2, 3, 4)
+        (y, n): period_info(kind=PeriodKind.QUARTER, year=y, number=n, known=known, cal=cal)
+        for y in years
+        for n in (1, 2, 3, 4)
     }
     year_start = {y: quarters[(y, 1)].starts_on for y in years}
 
@@ -360,7 +351,7 @@ def _build(
 
     # 5. The year's projects by activity content: approved support and disbursed in the period.
     support = (
-        Project.objects.filter(province_id__in=ids, plan_year=year, status__in=ALLOCATED)
+        Project.objects.filter(province_id__in=ids, plan_year=year, status__in=project_rules.APPROVED_OR_LATER)
         .values("activity_id", "activity__code", "activity__name_vi", "activity__name_en", "activity__heading")
         .annotate(n=Count("id"), support=Sum("approved_support"))
         .order_by("activity__heading", "activity__code")
@@ -438,17 +429,6 @@ def _overlaps(m: RegionMembership, first: datetime.date, last: datetime.date) ->
     return m.valid_from <= last and (m.valid_to is None or m.valid_to >= first)
 
 
-def _successor_in(province: Province, by_pk: dict[int, Province], keys: set[int]) -> int | None:
-    """The province itself if it is a row, else its nearest successor that is."""
-    current, hops = province, 0
-    while current is not None and hops < 5:
-        if current.pk in keys:
-            return current.pk
-        current = by_pk.get(current.successor_id) if current.successor_id else None
-        hops += 1
-    return None
-
-
 def regional_figures(
     *, year: int, kind: str, number: int = 1, rollup: bool, user: User, today: datetime.date | None = None
 ) -> Dashboard:
@@ -464,13 +444,14 @@ def regional_figures(
     if rollup:
         first = last = today
     else:  # the provinces of the region during the year's data window
-        first, last = periods.window(PeriodKind.YEAR, year, 1)
+        first, last = period_selectors.window(PeriodKind.YEAR, year, 1)
     row_provinces = sorted(
         {m.province for m in memberships if m.province.pk in ids and _overlaps(m, first, last)},
         key=lambda p: (p.code_set, p.name),
     )
     keys = {p.pk for p in row_provinces}
-    key_of = {pk: _successor_in(p, by_pk, keys) for pk, p in by_pk.items() if pk in ids}
+    successor_of = {pk: p.successor_id for pk, p in by_pk.items()}
+    key_of = {pk: province_selectors.successor_among(pk, successor_of, keys) for pk in by_pk if pk in ids}
     merged: dict[int, list[str]] = defaultdict(list)
     if rollup:
         for pk, key in key_of.items():
@@ -496,14 +477,8 @@ def province_figures(
     provinces merged into it), their total, and the projects that need attention. The caller checks scope.
     """
     today = today or timezone.localdate()
-    family = {province.pk: province}
-    frontier = [province.pk]
-    while frontier:
-        found = list(Province.objects.filter(successor_id__in=frontier))
-        frontier = [p.pk for p in found if p.pk not in family]
-        family.update({p.pk: p for p in found})
-    ids = set(family)
-    row_provinces = sorted(family.values(), key=lambda p: (p.code_set, p.name))
+    ids = province_selectors.province_family_ids(province_id=province.pk)
+    row_provinces = sorted(Province.objects.filter(pk__in=ids), key=lambda p: (p.code_set, p.name))
     dashboard = _build(
         ids=ids,
         row_provinces=row_provinces,
@@ -540,7 +515,7 @@ def attention(*, ids: set[int], period: PeriodInfo, today: datetime.date, limit:
     )
     running = (
         project_selectors.with_money(
-            base.filter(status__in=ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
+            base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
         )
         .filter(approved_support__gt=0)
         .order_by("end_date", "code")

@@ -10,8 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from reports import periods, selectors, services
-from reports.models import PeriodKind, Report, ReportingPeriod
+from khuyencong.concurrency import StaleEdit
+from periods import selectors as period_selectors
+from periods import services as period_services
+from periods.models import PeriodKind, ReportingPeriod
+from reports import selectors, services
+from reports.models import Report
 
 
 class NarrativeForm(forms.Form):
@@ -38,13 +42,15 @@ def _message(error) -> str:
 
 
 def _chosen_period(request) -> ReportingPeriod:
+    """The period asked for, else the latest with reports, else this quarter; unsaved when not generated
+    yet (a page view never creates a period: the sweep does)."""
     form = PeriodChoiceForm(request.GET or None)
     if form.is_valid():
         kind = form.cleaned_data["kind"]
         number = (form.cleaned_data["number"] or 1) if kind == PeriodKind.QUARTER else 1
-        return periods.period_get_or_create(kind=kind, year=form.cleaned_data["year"], number=number)
+        return period_selectors.period_for(kind=kind, year=form.cleaned_data["year"], number=number)
     latest = ReportingPeriod.objects.filter(reports__isnull=False).order_by("-ends_on", "kind").first()
-    return latest or periods.current_quarter()
+    return latest or period_selectors.current_quarter()
 
 
 @login_required
@@ -54,7 +60,7 @@ def report_list(request):
     rows = selectors.timeliness(period=period, user=request.user)
     regional = (
         selectors.report_list_for(user=request.user)
-        .filter(period=period, province__isnull=True)
+        .filter(period_selectors.same_period(period), province__isnull=True)
         .order_by("-version")
         .first()
         if request.user.sees_all_provinces
@@ -117,6 +123,8 @@ def report_narrative(request, pk):
                 difficulties=data["difficulties"],
                 proposals=data["proposals"],
             )
+        except StaleEdit:
+            messages.error(request, _("Someone else saved this report after you opened it. Reload to see their text."))
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _message(error))
         else:
@@ -199,7 +207,7 @@ def exception_list(request):
     form = ExceptionRequestForm(request.POST or None) if request.user.is_provincial else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.entry_exception_request(
+            period_services.entry_exception_request(
                 period=form.cleaned_data["period"], by=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as error:
@@ -219,7 +227,7 @@ def exception_list(request):
 def exception_decide(request, pk):
     exception = get_object_or_404(selectors.exceptions_for(user=request.user), pk=pk)
     try:
-        services.entry_exception_decide(
+        period_services.entry_exception_decide(
             exception=exception,
             by=request.user,
             grant=request.POST.get("decision") == "grant",

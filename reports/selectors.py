@@ -8,19 +8,18 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from periods import selectors as period_selectors
+from periods.models import EntryException, ReportingPeriod
 from provinces import selectors as province_selectors
 from provinces.models import Province, User
-from reports.models import EntryException, Report, ReportingPeriod
+from reports.models import Report
 
 
 def report_list_for(*, user: User) -> QuerySet[Report]:
     """Reports the user may see: every report for ministry staff; the province's own otherwise (never the
     regional consolidated report, which gathers every province's working figures)."""
     queryset = Report.objects.select_related("period", "province", "submitted_by")
-    ids = province_selectors.province_ids_in_scope(user=user)
-    if ids is None:
-        return queryset
-    return queryset.filter(province_id__in=ids)
+    return province_selectors.scope_for_user(queryset, user=user)
 
 
 def report_get_for(*, user: User, pk: int) -> Report:
@@ -69,7 +68,9 @@ def timeliness(
     provinces = list(provinces)
     latest: dict[int, Report] = {}
     first_submission: dict[int, datetime.date] = {}
-    reports = Report.objects.filter(period=period, province__in=provinces).order_by("province_id", "version")
+    reports = Report.objects.filter(period_selectors.same_period(period), province__in=provinces).order_by(
+        "province_id", "version"
+    )
     for report in reports:
         latest[report.province_id] = report
         if report.submitted_at and report.province_id not in first_submission:

@@ -21,10 +21,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.concurrency import StaleEdit
+from periods import selectors as period_selectors
+from periods import services as period_services
+from periods.models import ReportingPeriod
 from provinces import selectors as province_selectors
 from provinces.models import User
-from reports import documents, periods, snapshot
-from reports.models import EntryException, PeriodKind, ReminderLog, Report, ReportEvent, ReportingPeriod
+from reports import documents, snapshot
+from reports.models import ReminderLog, Report, ReportEvent
 
 G = Report.Generation
 
@@ -43,14 +47,8 @@ def _queue(report_ids: list[int]) -> None:
 def _due_periods(today: datetime.date) -> list[ReportingPeriod]:
     """Periods of the configured kinds whose cut-off has passed within the look-back window."""
     since = today - datetime.timedelta(days=settings.REPORTS_LOOKBACK_DAYS)
-    due = []
-    for year in range(since.year, today.year + 1):
-        for kind in settings.REPORTS_PERIOD_KINDS:
-            for number in range(1, 5) if kind == PeriodKind.QUARTER else (1,):
-                ends_on = periods.window(kind, year, number)[1]
-                if since <= ends_on < today:
-                    due.append(periods.period_get_or_create(kind=kind, year=year, number=number))
-    return due
+    windows = period_selectors.calendar().cut_between(settings.REPORTS_PERIOD_KINDS, since, today)
+    return [period_services.period_get_or_create(kind=w.kind, year=w.year, number=w.number) for w in windows]
 
 
 def _ensure(period: ReportingPeriod, province_id: int | None) -> tuple[Report, bool]:
@@ -184,9 +182,14 @@ def report_mark_failed(*, report_id: int, error: str) -> None:
 
 
 def _check_province(user: User, report: Report) -> None:
-    ids = province_selectors.province_ids_in_scope(user=user)
-    if report.is_regional or (ids is not None and report.province_id not in ids):
+    if report.is_regional:  # the regional report is the ministry's own: no province writes to it
         raise PermissionDenied(_("This report belongs to another province."))
+    province_selectors.require_in_scope(
+        user=user, province_id=report.province_id, message=_("This report belongs to another province.")
+    )
+
+
+NARRATIVE_FIELDS = ("achievements", "difficulties", "proposals")
 
 
 @transaction.atomic
@@ -199,8 +202,15 @@ def report_narrative_save(*, report: Report, by: User, expected_version: int, **
     if report.is_frozen:
         raise ValidationError(_("A submitted report cannot be changed; a correction is a new version."))
     if report.edit_version != expected_version:
-        raise ValidationError(_("Someone else saved this report after you opened it. Reload to see their text."))
-    for field in ("achievements", "difficulties", "proposals"):
+        # Reports keep no narrative history: `changes` lists the fields sent whose stored text differs.
+        raise StaleEdit(
+            {
+                field: (texts[field], getattr(report, field))
+                for field in NARRATIVE_FIELDS
+                if field in texts and texts[field].strip() != getattr(report, field)
+            }
+        )
+    for field in NARRATIVE_FIELDS:
         if field in texts:
             setattr(report, field, texts[field].strip())
     report.edit_version += 1
@@ -256,48 +266,7 @@ def report_review(*, report: Report, by: User, accept: bool, comment: str = "") 
     return report
 
 
-# ---- timeliness, entry exceptions, reminders -----------------------------------------------------------
-
-
-def is_entry_open(*, province_id: int, period: ReportingPeriod, today: datetime.date | None = None) -> bool:
-    """Data entry for a period is open until it closes, or while a granted exception lasts."""
-    today = today or timezone.localdate()
-    if today <= period.entry_closes_on:
-        return True
-    return EntryException.objects.filter(
-        period=period,
-        province_id__in=province_selectors.province_family_ids(province_id=province_id) | {province_id},
-        decision=EntryException.Decision.GRANTED,
-        open_until__gte=today,
-    ).exists()
-
-
-@transaction.atomic
-def entry_exception_request(*, period: ReportingPeriod, by: User, reason: str) -> EntryException:
-    if not by.is_provincial:
-        raise PermissionDenied(_("Only provincial staff request exceptions."))
-    if not reason.strip():
-        raise ValidationError({"reason": _("Please give a reason.")})
-    return EntryException.objects.create(
-        period=period, province=by.unit.province, reason=reason.strip(), requested_by=by
-    )
-
-
-@transaction.atomic
-def entry_exception_decide(
-    *, exception: EntryException, by: User, grant: bool, days: int = 7, comment: str = ""
-) -> EntryException:
-    """Ministry staff grant (for a number of days) or refuse a request; the decision is kept with who and when."""
-    if not by.sees_all_provinces:
-        raise PermissionDenied(_("Only ministry staff decide on exceptions."))
-    exception = EntryException.objects.select_for_update().get(pk=exception.pk)
-    if exception.decision != EntryException.Decision.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    exception.decision = EntryException.Decision.GRANTED if grant else EntryException.Decision.REFUSED
-    exception.open_until = timezone.localdate() + datetime.timedelta(days=days) if grant else None
-    exception.decided_by, exception.decided_at, exception.decision_comment = by, timezone.now(), comment
-    exception.save()
-    return exception
+# ---- reminders (entry open/closed and its exceptions live in periods) ------------------------------
 
 
 def _recipients(province_id: int) -> list[str]:

@@ -10,12 +10,14 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from periods.models import PeriodKind, ReportingPeriod
+from projects import rules as project_rules
 from projects import selectors as project_selectors
 from projects.models import ProgressUpdate, Project
 from provinces import selectors as province_selectors
 from provinces.models import User
 from reports import figures
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 
 SYSTEM_READER = User(username="report-generator", role=User.Role.MINISTRY)  # unsaved: reads every province
 
@@ -103,7 +105,7 @@ def _projects(report: Report, today: datetime.date) -> list[dict]:
                 "disbursed": _money(project.disbursed),
                 # one decimal at most (37,5): a JSON number; the PDF prints it with the percent filter
                 "completion": float(update.completion_percent) if update else None,
-                "late": project.is_late_on(today),
+                "late": project_rules.is_late_on(project, today),
             }
         )
     return rows

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from periods.models import PeriodKind, ReportingPeriod
 from provinces import selectors as province_selectors
 from reports import charts, figures
 from reports import selectors as report_selectors
-from reports.models import PeriodKind, ReportingPeriod
 
 PERIODS = {
     "q1": (PeriodKind.QUARTER, 1),

@@ -7,7 +7,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from conferences import services
-from reports import pdf
+from khuyencong import pdf
 
 from .conftest import conference_of, province
 

@@ -21,12 +21,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from conferences import services as conference_services
+from periods.models import ReportingPeriod
 from projects.models import Fund
 from projects.tests import factories
 from provinces import api_tokens
 from reports import services as report_services
 from reports import tasks as report_tasks
-from reports.models import Report, ReportingPeriod
+from reports.models import Report
 
 EXAMPLES = int(os.environ.get("KC_FUZZ_EXAMPLES", "10"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

@@ -19,16 +19,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from freezegun import freeze_time
 from pypdf import PdfReader
 
+from khuyencong import pdf
 from khuyencong.tests import totp
+from periods.models import ReportingPeriod
 from projects import services as project_services
 from projects.models import Attachment, MoneyEntry, ProgressUpdate, Project, Status
 from projects.tests import factories
 from provinces import selectors as province_selectors
 from provinces import services as province_services
 from provinces.models import User
-from reports import pdf
 from reports import services as report_services
-from reports.models import Report, ReportingPeriod
+from reports.models import Report
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

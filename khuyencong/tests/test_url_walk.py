@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from conferences import services as conference_services
 from conferences.models import Conference
+from periods import services as period_services
+from periods.models import ReportingPeriod
 from projects import services as project_services
 from projects.models import Plan
 from projects.tests import factories
 from provinces import api_tokens
 from provinces.models import CodeSet, Province
-from reports.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 MARKER = "BIMAT-TAYNINH-7c1f"
@@ -140,11 +141,10 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         deadline=today + datetime.timedelta(days=5),
         entry_closes_on=today + datetime.timedelta(days=10),
     )
-    from reports import services as report_services
     from reports.models import Report
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
-    exception = report_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
+    exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
     from projects.models import GridImport
 
     grid_import = GridImport.objects.create(

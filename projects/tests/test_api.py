@@ -8,10 +8,10 @@ from django.core.cache import cache
 from freezegun import freeze_time
 from rest_framework.test import APIClient
 
+from periods.models import ReportingPeriod
 from projects.models import Fund, MoneyEntry, Project, Status
 from projects.tests import factories
 from provinces import api_tokens
-from reports.models import ReportingPeriod
 
 pytestmark = pytest.mark.django_db
 

@@ -11,12 +11,13 @@ from django.urls import reverse
 from django.utils import timezone
 from freezegun import freeze_time
 
+from periods import services as periods  # period_get_or_create
+from periods.models import PeriodKind
 from projects import selectors, services
 from projects.models import MoneyEntry
 from projects.tests import factories
 from projects.tests.test_api import client_for, error_of
-from reports import periods
-from reports.models import PeriodKind, Report
+from reports.models import Report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_on_the_day")]
 M = 1_000_000

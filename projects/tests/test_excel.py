@@ -460,3 +460,19 @@ def test_import_view_is_for_provincial_staff_only(client, settings, tayninh_offi
     assert client.get(reverse("projects:import")).status_code == 200
     client.force_login(ministry_staff)
     assert client.post(reverse("projects:import"), {"file": upload(workbook())}).status_code == 403
+
+
+def test_the_import_and_the_service_give_one_message_for_one_rule(tayninh_officer):
+    """The column limits live in services.validate_project_data: the import reports the service's words."""
+    content = workbook(projects=[project_row(code="X" * 41, title="T" * 501, location="L" * 256)])
+    with pytest.raises(excel.ImportErrors) as caught:
+        excel.import_workbook(upload(content), by=tayninh_officer)
+    imported = {e["column"]: e["message"] for e in caught.value.errors}
+    with pytest.raises(ValidationError) as refused:
+        services.validate_project_data({"code": "X" * 41, "title": "T" * 501, "location": "L" * 256})
+    assert refused.value.message_dict == {
+        "code": ["Mã dài quá 40 ký tự."],
+        "title": ["Tên đề án dài quá 500 ký tự."],
+        "location": ["Địa điểm dài quá 255 ký tự."],
+    }
+    assert sorted(imported.values()) == sorted(m for ms in refused.value.message_dict.values() for m in ms)

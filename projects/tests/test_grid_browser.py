@@ -10,11 +10,12 @@ from django.conf import settings
 from django.test import Client
 from freezegun import freeze_time
 
+from periods import services as period_services
+from periods import services as periods  # period_get_or_create
+from periods.models import EntryException, PeriodKind
+from projects.entry_periods import period_key as key  # noqa: E402
 from projects.models import MoneyEntry, ProgressUpdate
 from projects.tests import factories
-from reports import periods
-from reports import services as report_services
-from reports.models import EntryException, PeriodKind
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 M = 1_000_000
@@ -166,12 +167,12 @@ def test_a_reopened_period_is_offered_and_accepts_entry_until_the_exception_ends
     _open_grid(page, live_server, tayninh_officer)
     picker = page.get_by_label("Kỳ báo cáo")
     assert "Quý 2/2026 · đã khóa" in picker.inner_text()
-    exception = report_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung tiến độ")
-    report_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=5)
+    exception = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung tiến độ")
+    period_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=5)
     page.reload()
     picker.select_option(label="Quý 2/2026 · mở lại đến 25/11/2026")
     page.get_by_role("button", name="Mở", exact=True).click()
-    page.wait_for_url(re.compile(rf"period={q2.pk}"))
+    page.wait_for_url(re.compile(rf"period={key(q2)}"))
     assert "Được mở lại theo đề nghị ngoại lệ đã chấp thuận, đến hết ngày 25/11/2026." in page.content()
     project = five[0]
     page.locator(f"#c-{project.pk}-percent").fill("15")

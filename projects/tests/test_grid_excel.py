@@ -11,11 +11,12 @@ from django.urls import reverse
 from freezegun import freeze_time
 from openpyxl import load_workbook
 
+from periods import services as periods  # period_get_or_create
+from periods.models import PeriodKind
 from projects import grid_excel, services
+from projects.entry_periods import period_key as key  # noqa: E402
 from projects.models import GridImport, MoneyEntry, ProgressUpdate
 from projects.tests import factories
-from reports import periods
-from reports.models import PeriodKind
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_on_the_day")]
 M = 1_000_000
@@ -51,7 +52,7 @@ def three(tayninh_officer, tayninh_approver):
 
 
 def _download(client, period):
-    response = client.get(reverse("projects:grid_export", args=[period.pk]))
+    response = client.get(reverse("projects:grid_export", args=[key(period)]))
     assert response.status_code == 200 and response["Content-Type"] == grid_excel.XLSX_TYPE
     return load_workbook(io.BytesIO(response.content))
 
@@ -61,15 +62,15 @@ def _fill(workbook, values_by_code: dict) -> SimpleUploadedFile:
     header = [cell.value for cell in sheet[1]]
     for row in sheet.iter_rows(min_row=2):
         code = row[header.index(HEAD["code"])].value
-        for key, value in values_by_code.get(code, {}).items():
-            row[header.index(HEAD[key])].value = value
+        for column, value in values_by_code.get(code, {}).items():
+            row[header.index(HEAD[column])].value = value
     buffer = io.BytesIO()
     workbook.save(buffer)
     return SimpleUploadedFile("ky-nay.xlsx", buffer.getvalue())
 
 
 def _upload(client, period, upload):
-    return client.post(reverse("projects:grid_import", args=[period.pk]), {"file": upload})
+    return client.post(reverse("projects:grid_import", args=[key(period)]), {"file": upload})
 
 
 def test_the_period_round_trips_through_a_spreadsheet(client, tayninh_officer, q4, three):
@@ -142,7 +143,7 @@ def test_a_sheet_of_another_period_or_another_province_is_refused(client, taynin
     response = _upload(client, q4, _fill(workbook, {three[0].code: {"percent": 10}}))
     assert response.status_code == 422
     assert response.context["errors"][0]["column"] == "Mã đề án"
-    assert three[0].code.encode() not in client.get(reverse("projects:grid_export", args=[q4.pk])).content
+    assert three[0].code.encode() not in client.get(reverse("projects:grid_export", args=[key(q4)])).content
     assert not ProgressUpdate.objects.exists()
 
 

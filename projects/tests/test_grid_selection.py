@@ -6,11 +6,11 @@ import datetime
 import pytest
 from freezegun import freeze_time
 
+from periods import services as period_services
+from periods import services as periods  # period_get_or_create
+from periods.models import EntryException, PeriodKind
 from projects import entry_periods, selectors, services
 from projects.tests import factories
-from reports import periods
-from reports import services as report_services
-from reports.models import EntryException, PeriodKind
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +86,8 @@ def test_the_selector_offers_open_periods_reopened_ones_until_the_exception_ends
         assert "đã khóa từ ngày 29/06/2026" in offered["Quý 2/2026"].reason
     q2 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
     with freeze_time("2026-11-20 09:00:00+07:00"):
-        exception = report_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung số liệu")
-        report_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=7)
+        exception = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung số liệu")
+        period_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=7)
         offered = {s.period.label: s for s in entry_periods.periods_for(province_id=province_id)}
         assert offered["Quý 2/2026"].is_open and offered["Quý 2/2026"].reopened_until == datetime.date(2026, 11, 27)
         assert "27/11/2026" in offered["Quý 2/2026"].reason
@@ -103,6 +103,6 @@ def test_an_exception_of_todays_province_opens_the_period_for_projects_of_a_merg
     q2 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
     with freeze_time("2026-11-20 09:00:00+07:00"):
         assert not entry_periods.state_of(q2, province_id=old_long_an.pk).is_open
-        exception = report_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung")
-        report_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=3)
+        exception = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung")
+        period_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=3)
         assert entry_periods.state_of(q2, province_id=old_long_an.pk).is_open

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from freezegun import freeze_time
 
+from periods import services as periods  # period_get_or_create
+from periods.models import PeriodKind
 from projects import services
+from projects.entry_periods import period_key as key  # noqa: E402
 from projects.models import MoneyEntry, ProgressUpdate
 from projects.tests import factories
-from reports import periods
-from reports.models import PeriodKind
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("_on_the_day")]
 M = 1_000_000
@@ -36,7 +37,7 @@ def _running(officer, approver, **kwargs):
 def _save(client, period, project, section, version=0, **cells):
     data = {"sections": section, f"r{project.pk}-version": str(version)}
     data.update({f"r{project.pk}-{cell}": value for cell, value in cells.items()})
-    return client.post(reverse("projects:grid_row_save", args=[period.pk, project.pk]), data)
+    return client.post(reverse("projects:grid_row_save", args=[key(period), project.pk]), data)
 
 
 def test_the_grid_shows_due_rows_with_last_period_and_pins_its_queries(
@@ -140,7 +141,7 @@ def test_without_javascript_the_grid_is_one_form_that_saves_every_changed_row(
     client.force_login(tayninh_officer)
     page = client.get(reverse("projects:this_period"))
     keys = {row.pk: row.entry_key for row in page.context["rows"]}
-    data = {"period": q4.pk}
+    data = {"period": key(q4)}
     for project in (good, bad, untouched):
         data.update({f"r{project.pk}-version": "0", f"r{project.pk}-key": keys[project.pk]})
         data.update(
@@ -148,7 +149,7 @@ def test_without_javascript_the_grid_is_one_form_that_saves_every_changed_row(
         )
     data.update({f"r{good.pk}-percent": "60", f"r{good.pk}-amount": "30.000.000", f"r{good.pk}-date": "02/11/2026"})
     data.update({f"r{bad.pk}-percent": "50", f"r{bad.pk}-amount": "abc"})
-    response = client.post(f"{reverse('projects:this_period')}?period={q4.pk}", data)
+    response = client.post(f"{reverse('projects:this_period')}?period={key(q4)}", data)
     assert response.status_code == 422
     html = response.content.decode()
     assert "1 dòng đã lưu; 1 dòng chưa lưu" in html and 'value="abc"' in html
@@ -158,7 +159,7 @@ def test_without_javascript_the_grid_is_one_form_that_saves_every_changed_row(
     assert not ProgressUpdate.objects.filter(project__in=[bad, untouched]).exists()
     # the same form sent twice (a double click) records the disbursement once
     data[f"r{bad.pk}-amount"] = ""
-    response = client.post(f"{reverse('projects:this_period')}?period={q4.pk}", data)
+    response = client.post(f"{reverse('projects:this_period')}?period={key(q4)}", data)
     assert response.status_code == 302
     assert MoneyEntry.objects.filter(project=good).count() == 1
     assert ProgressUpdate.objects.get(project=bad).completion_percent == 50
@@ -168,7 +169,7 @@ def test_a_locked_period_is_read_only_with_the_reason(client, tayninh_officer, t
     project = _running(tayninh_officer, tayninh_approver, start=datetime.date(2026, 2, 1))
     q2 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
     client.force_login(tayninh_officer)
-    html = client.get(reverse("projects:this_period"), {"period": q2.pk}).content.decode()
+    html = client.get(reverse("projects:this_period"), {"period": key(q2)}).content.decode()
     assert "Chỉ xem." in html and "Kỳ này đã khóa từ ngày 29/06/2026" in html and "readonly" in html
     assert 'id="save-all"' not in html
     response = _save(client, q2, project, "progress", percent="10")

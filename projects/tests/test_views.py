@@ -4,10 +4,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from periods import selectors as period_selectors
 from projects import services
+from projects.entry_periods import period_key
 from projects.models import Project, Status
 from projects.tests import factories
-from reports import periods
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +25,7 @@ def test_officer_gets_404_for_another_provinces_project_on_every_page(
         ("post", reverse("projects:money_add", args=[pk])),
         ("post", reverse("projects:attachment_upload", args=[pk])),
         ("post", reverse("projects:money_correct", args=[pk, 1])),
-        ("post", reverse("projects:grid_row_save", args=[periods.current_quarter().pk, pk])),
+        ("post", reverse("projects:grid_row_save", args=[period_key(period_selectors.current_quarter()), pk])),
     ]
     client.force_login(cantho_officer)
     for method, url in pages:

@@ -11,10 +11,12 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from khuyencong import numbers
+from periods import services as period_services
+from periods.models import PeriodKind, ReportingPeriod
 from projects import services as project_services
 from projects.tests import factories
 from reports import documents, figures, selectors, services, tasks
-from reports.models import PeriodKind, Report, ReportingPeriod
+from reports.models import Report
 from reports.snapshot import SYSTEM_READER
 
 pytestmark = pytest.mark.django_db
@@ -257,14 +259,12 @@ def test_officer_cannot_open_or_download_another_provinces_report(
 
 
 def test_closed_period_needs_a_granted_exception(tayninh_data, tayninh_officer, ministry_staff):
-    from reports import periods
-
-    q2 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
+    q2 = period_services.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
     with freeze_time("2026-11-20"):
         with pytest.raises(ValidationError, match="khóa"):
             project_services.progress_save(project=tayninh_data, period=q2, by=tayninh_officer, completion_percent=20)
-        request = services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung nghiệm thu")
-        services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
+        request = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung nghiệm thu")
+        period_services.entry_exception_decide(exception=request, by=ministry_staff, grant=True, days=7)
         row = project_services.progress_save(project=tayninh_data, period=q2, by=tayninh_officer, completion_percent=20)
     assert row.completion_percent == 20
 

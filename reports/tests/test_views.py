@@ -3,9 +3,9 @@ import re
 
 from django.urls import reverse
 
+from periods import services as period_services
 from projects import demo
 from provinces import selectors as province_selectors
-from reports import periods
 from reports.models import Report
 
 
@@ -51,7 +51,7 @@ def test_query_count_does_not_grow_with_data(client, ministry_staff, hand_data, 
     with django_assert_max_num_queries(17):
         assert client.get(url, params).status_code == 200
     demo.demo_seed(scale=1, seed=3, today=datetime.date(2026, 11, 28))  # about 1,500 more projects
-    nine = periods.period_get_or_create(kind="nine", year=2025)  # and every province's report for the period
+    nine = period_services.period_get_or_create(kind="nine", year=2025)  # and every province's report for the period
     for province in province_selectors.provinces_in_region_on(day=nine.ends_on):
         Report.objects.create(period=nine, province=province)
     client.force_login(ministry_staff)

@@ -1,0 +1,70 @@
+"""Reads of the calendar. Nothing here writes: a period not generated yet is returned unsaved (pk None),
+built from the rules, so reading a page never creates a row (the sweep and the services do)."""
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from periods.models import CutoffRule, EntryException, PeriodKind, ReportingPeriod
+from periods.rules import Calendar, Window
+from provinces import selectors as province_selectors
+
+
+def calendar() -> Calendar:
+    """The cut-off rules as data (one small query)."""
+    return Calendar(CutoffRule.objects.all())
+
+
+def window(kind: str, year: int, number: int = 1, *, cal: Calendar | None = None) -> Window:
+    return (cal or calendar()).window(kind, year, number)
+
+
+def quarter_containing(day: datetime.date, *, cal: Calendar | None = None) -> tuple[int, int]:
+    return (cal or calendar()).quarter_containing(day)
+
+
+def unsaved_period(w: Window) -> ReportingPeriod:
+    return ReportingPeriod(
+        kind=w.kind,
+        year=w.year,
+        number=w.number,
+        starts_on=w.starts_on,
+        ends_on=w.ends_on,
+        deadline=w.deadline,
+        entry_closes_on=w.entry_closes_on,
+    )
+
+
+def period_for(*, kind: str, year: int, number: int = 1, cal: Calendar | None = None) -> ReportingPeriod:
+    """The stored period (its dates were fixed when generated), else an unsaved one from the rules."""
+    stored = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
+    return stored or unsaved_period(window(kind, year, number, cal=cal))
+
+
+def current_quarter(today: datetime.date | None = None) -> ReportingPeriod:
+    """The quarter whose data window holds today ("Kỳ này"), stored or unsaved."""
+    cal = calendar()
+    year, number = cal.quarter_containing(today or timezone.localdate())
+    return period_for(kind=PeriodKind.QUARTER, year=year, number=number, cal=cal)
+
+
+def same_period(period: ReportingPeriod, prefix: str = "period") -> Q:
+    """A filter matching rows of this period, saved or not (an unsaved period simply matches nothing)."""
+    return Q(**{f"{prefix}__kind": period.kind, f"{prefix}__year": period.year, f"{prefix}__number": period.number})
+
+
+def is_entry_open(*, province_id: int, period: ReportingPeriod, today: datetime.date | None = None) -> bool:
+    """Data entry for a period is open until it closes, or while a granted exception lasts (for the
+    province or any province merged into it)."""
+    today = today or timezone.localdate()
+    if today <= period.entry_closes_on:
+        return True
+    if period.pk is None:
+        return False
+    return EntryException.objects.filter(
+        period=period,
+        province_id__in=province_selectors.province_family_ids(province_id=province_id) | {province_id},
+        decision=EntryException.Decision.GRANTED,
+        open_until__gte=today,
+    ).exists()

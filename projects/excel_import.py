@@ -1,0 +1,670 @@
+"""The all-or-nothing import: the whole file is checked first, through the services' own validators, and
+nothing is written unless every row is valid; then it writes through the services in one transaction."""
+
+import contextlib
+import datetime
+import io
+import logging
+import re
+import zipfile
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.datetime import from_excel
+
+from khuyencong import numbers
+from khuyencong.text import fold
+from projects import rules, services
+from projects.excel_common import (
+    ACTIVITY_SHEET,
+    BENEFICIARY_KINDS,
+    BENEFICIARY_KINDS_BY_TEXT,
+    FUNDS_BY_TEXT,
+    GROUPED,
+    KIND_ORDER,
+    MAX_AMOUNT,
+    MAX_BLANK_RUN,
+    MAX_BYTES,
+    MAX_REPORTED_ERRORS,
+    MAX_ROWS,
+    MAX_UNPACKED_BYTES,
+    MONEY_COLUMNS,
+    MONEY_KINDS_BY_TEXT,
+    MONEY_SHEET,
+    PROJECT_COLUMNS,
+    PROJECT_SHEET,
+    PROVINCE_SHEET,
+    TAX_CODE,
+    Column,
+)
+from projects.models import Beneficiary, MoneyEntry, Project
+from provinces import selectors as province_selectors
+from provinces.models import ActivityContent, CodeSet, Province, Unit, User
+
+logger = logging.getLogger(__name__)
+
+
+class ImportErrors(Exception):
+    """The file was refused; nothing was imported. `errors`: dicts of sheet, row, column and message."""
+
+    def __init__(self, errors: list[dict]):
+        if len(errors) > MAX_REPORTED_ERRORS:
+            hidden = len(errors) - MAX_REPORTED_ERRORS
+            errors = errors[:MAX_REPORTED_ERRORS] + [
+                _error("", 0, "", _("… and %(count)s more errors not shown.") % {"count": hidden})
+            ]
+        self.errors = errors
+        super().__init__("; ".join(_describe(error) for error in errors[:5]))
+
+
+def _error(sheet: str, row: int, column: str, message: str) -> dict:
+    return {"sheet": sheet, "row": row, "column": column, "message": str(message)}
+
+
+def _describe(error: dict) -> str:
+    where = " ".join(str(part) for part in (error["sheet"], error["row"] or "", error["column"]) if part)
+    return f"{where}: {error['message']}" if where else error["message"]
+
+
+class _Invalid(Exception):
+    """A cell's value cannot be read as what its column holds; the message says what to enter."""
+
+
+@dataclass
+class _ProjectRow:
+    row: int
+    code: str
+    data: dict
+    beneficiary: dict | None
+    existing: Project | None
+
+
+@dataclass
+class _MoneyRow:
+    row: int
+    project: Project
+    kind: str
+    amount: Decimal
+    date: datetime.date
+    note: str
+    skip: bool = field(default=False)
+
+
+def import_workbook(uploaded_file, *, by: User) -> dict:
+    """Import projects (as drafts) and money entries (on approved projects) from the template.
+
+    All or nothing: every row is checked first and ImportErrors lists every problem; a service refusing
+    a row while writing rolls the whole file back. Idempotent: existing codes and identical money entries
+    are left alone. Returns the counts of created projects, already present projects and money entries.
+    """
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers import projects."))
+    content = _read_upload(uploaded_file)
+    project_rows, money_rows = _read_workbook(content)
+    errors: list[dict] = []
+    projects = _check_projects(project_rows, by=by, errors=errors)
+    file_codes = {_text(values.get("code")) for _number, values in project_rows}
+    money = _check_money(money_rows, file_codes=file_codes, by=by, errors=errors)
+    if errors:
+        errors.sort(key=lambda error: (error["sheet"] != PROJECT_SHEET, error["row"]))
+        raise ImportErrors(errors)
+    return _apply(projects, money, by=by)
+
+
+def _read_upload(uploaded_file) -> bytes:
+    if isinstance(uploaded_file, bytes | bytearray):
+        content = bytes(uploaded_file[: MAX_BYTES + 1])
+    else:
+        if hasattr(uploaded_file, "seek"):
+            uploaded_file.seek(0)
+        content = uploaded_file.read(MAX_BYTES + 1)
+    too_big = _("The file is larger than %(mb)s MB; split it into several files.") % {"mb": MAX_BYTES // (1024 * 1024)}
+    if len(content) > MAX_BYTES:
+        raise ImportErrors([_error("", 0, "", too_big)])
+    if not content:
+        raise ImportErrors([_error("", 0, "", _("The file is empty."))])
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise ImportErrors(
+            [_error("", 0, "", _("This is an old-format Excel file (.xls): save it as .xlsx and try again."))]
+        )
+    not_xlsx = _("This file is not an Excel workbook (.xlsx). Download the template and fill it in.")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            names = {member.filename for member in members}
+            unpacked = sum(member.file_size for member in members)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise ImportErrors([_error("", 0, "", not_xlsx)]) from None
+    if "xl/workbook.xml" not in names:
+        raise ImportErrors([_error("", 0, "", not_xlsx)])
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportErrors([_error("", 0, "", too_big)])
+    return content
+
+
+def _read_workbook(content: bytes) -> tuple[list[tuple[int, dict]], list[tuple[int, dict]]]:
+    """The data rows of both sheets as (row number, {column key: raw value}); structural problems raise."""
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl fails in many ways (KeyError, XML errors…) on damaged files: a refusal, not a 500
+        logger.info("Unreadable workbook uploaded", exc_info=True)
+        raise ImportErrors([_error("", 0, "", _("The workbook cannot be read: it may be damaged."))]) from None
+    try:
+        by_name = {fold(name): name for name in workbook.sheetnames}
+        errors, sheets = [], []
+        for name, columns in ((PROJECT_SHEET, PROJECT_COLUMNS), (MONEY_SHEET, MONEY_COLUMNS)):
+            actual = by_name.get(fold(name))
+            if actual is None:
+                errors.append(
+                    _error(
+                        name, 0, "", _("The sheet “%(sheet)s” is missing: use the import template.") % {"sheet": name}
+                    )
+                )
+                continue
+            sheets.append((name, workbook[actual], columns))
+        if errors:
+            raise ImportErrors(errors)
+        read, total = [], 0
+        for name, sheet, columns in sheets:
+            rows = _sheet_rows(name, sheet, columns, errors, already=total)
+            total += len(rows)
+            read.append(rows)
+        if errors:
+            raise ImportErrors(errors)
+        return read[0], read[1]
+    except ImportErrors:
+        raise
+    except Exception:
+        logger.info("Unreadable workbook uploaded", exc_info=True)
+        raise ImportErrors([_error("", 0, "", _("The workbook cannot be read: it may be damaged."))]) from None
+    finally:
+        workbook.close()
+
+
+def _header_key(text) -> str:
+    """`Nguồn (KCQG/KCĐP)` and `nguon` name the same column: folded, without the bracketed hint."""
+    return fold(str(text or "")).split("(")[0].strip()
+
+
+def _sheet_rows(name: str, sheet, columns: tuple[Column, ...], errors: list, *, already: int) -> list[tuple[int, dict]]:
+    rows = sheet.iter_rows(values_only=True)
+    header = next(rows, None) or ()
+    positions = {}
+    for index, text in enumerate(header):
+        key = _header_key(text)
+        if key and key not in positions:
+            positions[key] = index
+    found = {}
+    for column in columns:
+        index = positions.get(_header_key(column.header))
+        if index is not None:
+            found[column.key] = index
+        elif column.required:
+            errors.append(
+                _error(
+                    name,
+                    1,
+                    column.header,
+                    _("The column “%(column)s” is missing from the header row.") % {"column": column.header},
+                )
+            )
+    if any(error["sheet"] == name for error in errors):
+        return []
+    data, blank_run = [], 0
+    for number, values in enumerate(rows, start=2):
+        row = {key: values[index] if index < len(values) else None for key, index in found.items()}
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
+            blank_run += 1
+            if blank_run >= MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if already + len(data) >= MAX_ROWS:
+            errors.append(
+                _error(
+                    name,
+                    number,
+                    "",
+                    _("The file has more than %(max)s rows of data; split it into several files.") % {"max": MAX_ROWS},
+                )
+            )
+            break
+        data.append((number, row))
+    return data
+
+
+# Cell readers: each returns the value or raises _Invalid with what to enter instead.
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, datetime.datetime | datetime.date):
+        value = value.strftime("%d/%m/%Y")
+    return re.sub(r"\s+", " ", str(value)).strip()
+
+
+def _integer(value) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise _Invalid(_("Enter a whole number."))
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    raise _Invalid(_("Enter a whole number."))
+
+
+def _money(value) -> Decimal | None:
+    """Whole đồng from a number cell or from text such as `100000000` or `100.000.000 đ`."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise _Invalid(_("Enter a whole amount in đồng."))
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise _Invalid(_("Amounts are whole đồng, without decimals."))
+        value = int(value)
+    if isinstance(value, str):
+        text = re.sub(r"\s|đ$|₫$|vnd$", "", value.strip().lower())
+        if GROUPED.match(text):
+            text = text.replace(".", "")
+        sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+        if not digits.isdigit():
+            if re.fullmatch(r"\d+([.,]\d+)?", digits):
+                raise _Invalid(_("Amounts are whole đồng, without decimals."))
+            raise _Invalid(_("Enter a whole amount in đồng."))
+        value = int(sign + digits)
+    if not isinstance(value, int | Decimal):
+        raise _Invalid(_("Enter a whole amount in đồng."))
+    amount = Decimal(value)
+    if amount != amount.to_integral_value():
+        raise _Invalid(_("Amounts are whole đồng, without decimals."))
+    if amount < 0:
+        raise _Invalid(_("The amount cannot be negative."))
+    if amount > MAX_AMOUNT:
+        raise _Invalid(_("The amount is too large."))
+    return amount
+
+
+def _date(value) -> datetime.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime.datetime):
+        day = value.date()
+    elif isinstance(value, datetime.date):
+        day = value
+    elif isinstance(value, int | float) and not isinstance(value, bool) and 36526 <= value <= 73415:
+        day = from_excel(value).date()  # a date typed into a cell formatted as a number: 36526 is 1/1/2000
+    elif isinstance(value, str):
+        day = None
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                day = datetime.datetime.strptime(value.strip(), pattern).date()  # noqa: DTZ007 (a calendar day)
+                break
+            except ValueError:
+                continue
+        if day is None:
+            raise _Invalid(_("Enter a date as dd/mm/yyyy, for example 31/10/2026."))
+    else:
+        raise _Invalid(_("Enter a date as dd/mm/yyyy, for example 31/10/2026."))
+    if not 2000 <= day.year <= 2100:
+        raise _Invalid(_("The date %(date)s is out of range.") % {"date": day.strftime("%d/%m/%Y")})
+    return day
+
+
+class _RowErrors:
+    """Collects one row's errors under the column headers of its sheet."""
+
+    def __init__(self, errors: list, sheet: str, row: int, columns: tuple[Column, ...]):
+        self.errors, self.sheet, self.row = errors, sheet, row
+        self.headers = {column.key: column.header for column in columns}
+        self.count = 0
+
+    def add(self, key: str, message) -> None:
+        self.errors.append(_error(self.sheet, self.row, self.headers.get(key, ""), message))
+        self.count += 1
+
+    def read(self, values: dict, key: str, reader, *, required: bool = False):
+        try:
+            value = reader(values.get(key))
+        except _Invalid as error:
+            self.add(key, error.args[0])
+            return None
+        if required and value in (None, ""):
+            self.add(key, _("This column is required."))
+        return value
+
+
+# validate_project_data and project_create speak of model fields; the file speaks of its columns
+PROJECT_FIELD_COLUMNS = {
+    "title": "title",
+    "province": "province_code",
+    "implementing_unit": "province_code",
+    "plan_year": "plan_year",
+    "fund": "fund",
+    "activity": "activity",
+    "location": "location",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "approved_support": "approved_support",
+    "counterpart": "counterpart",
+    "other_sources": "other_sources",
+    "code": "code",
+}
+MONEY_FIELD_COLUMNS = {"kind": "kind", "amount": "amount", "date": "date", "note": "note"}
+
+
+def _add_validation_errors(row_errors: _RowErrors, error: ValidationError, mapping: dict[str, str]) -> None:
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                row_errors.add(mapping.get(name, ""), message)
+    else:
+        for message in error.messages:
+            row_errors.add("", message)
+
+
+def _current_centre(province: Province, centres: dict[int, Unit]) -> Unit | None:
+    """The extension centre that implements a province's projects today: that of the province it is today
+    (the merger door), else its own."""
+    return centres.get(province_selectors.province_on(province).pk) or centres.get(province.pk)
+
+
+def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> list[_ProjectRow]:
+    provinces = {(p.code, p.code_set): p for p in Province.objects.select_related("successor")}
+    activities = {a.code.upper(): a for a in ActivityContent.objects.all()}
+    centres = {u.province_id: u for u in Unit.objects.filter(kind=Unit.Kind.EXTENSION_CENTRE)}
+    scope = province_selectors.province_ids_in_scope(user=by)
+    codes = {_text(values.get("code")) for _number, values in rows} - {""}
+    existing = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("province")}
+    first_row_of: dict[str, int] = {}
+    checked = []
+    for number, values in rows:
+        row = _RowErrors(errors, PROJECT_SHEET, number, PROJECT_COLUMNS)
+        code = row.read(values, "code", _text, required=True)
+        if code in first_row_of:
+            row.add(
+                "code",
+                _("The code %(code)s is already on row %(row)s of this sheet.")
+                % {"code": code, "row": first_row_of[code]},
+            )
+        elif code:
+            first_row_of[code] = number
+        title = row.read(values, "title", _text, required=True)
+        data: dict = {"code": code, "title": title}  # lengths and the rest: services.validate_project_data
+        province_code = row.read(values, "province_code", _integer, required=True)
+        code_set = row.read(values, "code_set", _integer) or CodeSet.CODES_2025
+        if code_set not in CodeSet.values:
+            row.add("code_set", _("The code set is 2004 or 2025."))
+        elif province_code is not None:
+            province = provinces.get((province_code, code_set))
+            if province is None:
+                row.add(
+                    "province_code",
+                    _("No province has code %(code)s in the %(set)s code set (see the sheet “%(sheet)s”).")
+                    % {"code": province_code, "set": code_set, "sheet": PROVINCE_SHEET},
+                )
+            elif not province_selectors.scope_allows(scope, province.pk):
+                row.add(
+                    "province_code",
+                    _("%(province)s is outside your province: you can import only your own province's projects.")
+                    % {"province": province.name},
+                )
+            else:
+                data["province"] = province
+                unit = _current_centre(province, centres)
+                if unit is None:
+                    row.add(
+                        "province_code",
+                        _("%(province)s has no extension centre to implement the project.")
+                        % {"province": province.name},
+                    )
+                else:
+                    data["implementing_unit"] = unit
+        year = row.read(values, "plan_year", _integer, required=True)
+        if year is not None:
+            if 2000 <= year <= 2100:
+                data["plan_year"] = year
+            else:
+                row.add("plan_year", _("Plan year %(year)s is outside every extension programme.") % {"year": year})
+        fund_text = row.read(values, "fund", _text, required=True)
+        if fund_text:
+            fund = FUNDS_BY_TEXT.get(fold(fund_text))
+            if fund is None:
+                row.add(
+                    "fund", _("The fund is KCQG (national) or KCĐP (local), not “%(value)s”.") % {"value": fund_text}
+                )
+            else:
+                data["fund"] = fund
+        activity_code = row.read(values, "activity", _text, required=True)
+        if activity_code:
+            activity = activities.get(activity_code.upper())
+            if activity is None:
+                row.add(
+                    "activity",
+                    _("Unknown activity content code “%(code)s” (see the sheet “%(sheet)s”).")
+                    % {"code": activity_code, "sheet": ACTIVITY_SHEET},
+                )
+            else:
+                data["activity"] = activity
+        for key in ("start_date", "end_date"):
+            day = row.read(values, key, _date, required=True)
+            if day is not None:
+                data[key] = day
+        for key in ("approved_support", "counterpart", "other_sources"):
+            amount = row.read(values, key, _money, required=key == "approved_support")
+            if amount is not None:
+                data[key] = amount
+            elif key != "approved_support":
+                data[key] = Decimal(0)
+        data["location"] = row.read(values, "location", _text)
+        beneficiary = _check_beneficiary(row, values)
+        try:
+            services.validate_project_data(data)
+        except ValidationError as error:
+            _add_validation_errors(row, error, PROJECT_FIELD_COLUMNS)
+        present = existing.get(code)
+        if present is not None and not province_selectors.scope_allows(scope, present.province_id):
+            row.add("code", _("The code %(code)s belongs to a project of another province.") % {"code": code})
+        if row.count == 0:
+            checked.append(_ProjectRow(number, code, data, beneficiary, present))
+    return checked
+
+
+def _check_beneficiary(row: _RowErrors, values: dict) -> dict | None:
+    name = row.read(values, "beneficiary_name", _text)
+    tax_code = row.read(values, "tax_code", _text).replace(" ", "")
+    kind_text = row.read(values, "beneficiary_kind", _text)
+    if not name:
+        if tax_code or kind_text:
+            row.add("beneficiary_name", _("Enter the beneficiary's name with its tax code or kind."))
+        return None
+    if len(name) > 255:
+        row.add("beneficiary_name", _("The name is longer than 255 characters."))
+    if tax_code and not TAX_CODE.match(tax_code):
+        row.add(
+            "tax_code",
+            _(
+                "A tax code has 10 digits, or 13 for a branch (0312345678-001); format the column as text so "
+                "leading zeros are kept."
+            ),
+        )
+    kind = BENEFICIARY_KINDS_BY_TEXT.get(fold(kind_text))
+    if kind is None:
+        row.add(
+            "beneficiary_kind",
+            _("Enter the kind of establishment: %(kinds)s.") % {"kinds": ", ".join(BENEFICIARY_KINDS.values())},
+        )
+    return {"name": name, "tax_code": tax_code, "kind": kind}
+
+
+def _check_money(rows: list[tuple[int, dict]], *, file_codes: set[str], by: User, errors: list) -> list[_MoneyRow]:
+    """Money rows for approved projects in the importer's scope, within the approved support.
+
+    A code of the file's project sheet that is not stored yet is a draft to be: not approved.
+    """
+    codes = {_text(values.get("code")) for _number, values in rows} - {""}
+    known = {
+        p.code: p
+        for p in province_selectors.scope_for_user(Project.objects.filter(code__in=codes), user=by).select_related(
+            "province"
+        )
+    }
+    checked: list[_MoneyRow] = []
+    today = timezone.localdate()
+    for number, values in rows:
+        row = _RowErrors(errors, MONEY_SHEET, number, MONEY_COLUMNS)
+        code = row.read(values, "code", _text, required=True)
+        project = known.get(code)
+        if code and project is None:
+            if code in file_codes:
+                row.add(
+                    "code",
+                    _("Project %(code)s has not been approved yet: money can be recorded only on an approved project.")
+                    % {"code": code},
+                )
+            else:
+                row.add(
+                    "code",
+                    _("No project with code %(code)s in this file or among your province's projects.") % {"code": code},
+                )
+        elif project is not None and project.status not in rules.MONEY_STATUSES:
+            if project.status in rules.NOT_YET_APPROVED:
+                row.add(
+                    "code",
+                    _("Project %(code)s has not been approved yet: money can be recorded only on an approved project.")
+                    % {"code": code},
+                )
+            else:
+                row.add(
+                    "code",
+                    _("Project %(code)s is %(status)s: money can no longer be recorded on it.")
+                    % {"code": code, "status": project.get_status_display()},
+                )
+        kind_text = row.read(values, "kind", _text, required=True)
+        kind = MONEY_KINDS_BY_TEXT.get(fold(kind_text)) if kind_text else None
+        if kind_text and kind is None:
+            row.add(
+                "kind", _("The kind is “tạm ứng”, “giải ngân” or “quyết toán”, not “%(value)s”.") % {"value": kind_text}
+            )
+        amount = row.read(values, "amount", _money, required=True)
+        if amount is not None and amount == 0:
+            row.add("amount", _("The amount must be greater than zero."))
+        day = row.read(values, "date", _date, required=True)
+        if day is not None and day > today:
+            row.add("date", _("The date cannot be in the future."))
+        note = row.read(values, "note", _text)
+        if len(note) > 255:
+            row.add("note", _("The note is longer than 255 characters."))
+        if row.count == 0:
+            checked.append(_MoneyRow(number, project, kind, amount, day, note))
+    _check_totals(checked, errors)
+    return checked
+
+
+def _check_totals(rows: list[_MoneyRow], errors: list) -> None:
+    """Mark rows identical to stored entries as skipped, then check each kind's total stays within support.
+
+    Rows are checked (and later written) advances first, then disbursements, then settlements, so a
+    settlement in the file can rely on a disbursement of the same file.
+    """
+    project_ids = {row.project.pk for row in rows}
+    stored = Counter()
+    totals: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
+    for entry in MoneyEntry.objects.filter(project_id__in=project_ids).values("project_id", "kind", "amount", "date"):
+        stored[(entry["project_id"], entry["kind"], entry["amount"], entry["date"])] += 1
+        totals[(entry["project_id"], entry["kind"])] += entry["amount"]
+    rows.sort(key=lambda row: (KIND_ORDER.index(row.kind), row.row))
+    for row in rows:
+        key = (row.project.pk, row.kind, row.amount, row.date)
+        if stored[key] > 0:  # already recorded, by an earlier import of this file or by hand
+            stored[key] -= 1
+            row.skip = True
+            continue
+        total = totals[(row.project.pk, row.kind)] + row.amount
+        header = MONEY_COLUMNS[2].header
+        if total > row.project.approved_support:
+            errors.append(
+                _error(
+                    MONEY_SHEET,
+                    row.row,
+                    header,
+                    _("This would bring the total to %(total)s, above the approved support of %(support)s.")
+                    % {
+                        "total": numbers.format_vnd(total),
+                        "support": numbers.format_vnd(row.project.approved_support),
+                    },
+                )
+            )
+        elif row.kind == MoneyEntry.Kind.SETTLEMENT and total > totals[(row.project.pk, MoneyEntry.Kind.DISBURSEMENT)]:
+            errors.append(
+                _error(MONEY_SHEET, row.row, header, _("The settlement cannot exceed what has been disbursed."))
+            )
+        else:
+            totals[(row.project.pk, row.kind)] = total  # a refused row does not count against the next ones
+
+
+def _apply(projects: list[_ProjectRow], money: list[_MoneyRow], *, by: User) -> dict:
+    created = present = recorded = 0
+    matched: dict[tuple, Beneficiary] = {}
+    try:
+        with transaction.atomic():
+            for row in projects:
+                if row.existing is not None:
+                    present += 1
+                    continue
+                with _refusal(PROJECT_SHEET, row.row, PROJECT_COLUMNS, PROJECT_FIELD_COLUMNS):
+                    beneficiaries = None
+                    if row.beneficiary:
+                        beneficiaries = [_beneficiary(row.beneficiary, matched)]
+                    services.project_create(by=by, data=row.data, beneficiaries=beneficiaries, code=row.code)
+                created += 1
+            for row in money:
+                if row.skip:
+                    continue
+                with _refusal(MONEY_SHEET, row.row, MONEY_COLUMNS, MONEY_FIELD_COLUMNS):
+                    services.money_entry_add(
+                        project=row.project, by=by, kind=row.kind, amount=row.amount, date=row.date, note=row.note
+                    )
+                recorded += 1
+    except IntegrityError:
+        # two people importing the same codes at the same moment: the second one retries and finds them
+        raise ImportErrors(
+            [_error("", 0, "", _("Someone saved the same records at the same time; nothing was imported. Try again."))]
+        ) from None
+    return {"created": created, "updated": present, "money": recorded}
+
+
+def _beneficiary(fields: dict, matched: dict) -> Beneficiary:
+    """One service call per establishment of the file: the same one often benefits from several projects."""
+    key = (fields["tax_code"],) if fields["tax_code"] else ("", fold(fields["name"]), fields["kind"])
+    if key not in matched:
+        matched[key] = services.beneficiary_match_or_create(**fields)
+    return matched[key]
+
+
+@contextlib.contextmanager
+def _refusal(sheet: str, row: int, columns: tuple[Column, ...], mapping: dict[str, str]):
+    """A service refusing one row becomes ImportErrors for that row; the transaction then rolls back."""
+    try:
+        yield
+    except (ValidationError, PermissionDenied) as error:
+        errors: list = []
+        row_errors = _RowErrors(errors, sheet, row, columns)
+        if isinstance(error, ValidationError):
+            _add_validation_errors(row_errors, error, mapping)
+        else:
+            row_errors.add("", str(error) or _("You may not import this row."))
+        raise ImportErrors(errors) from error
