@@ -142,11 +142,14 @@ def main() -> None:
             "missing_text": grid.missing_text(grid.counters(rows)["missing"]),
             "may_enter": True,
             "labels": grid.LABELS,
-            "rows_html": grid_html.render_rows(rows),
+            "period_key": entry_periods.period_key(period),
         }
-        render_time, html = timed(
-            lambda context=context: render_to_string("projects/grid.html", context, request), args.repeat
-        )
+
+        def render(context=context, rows=rows):  # the rows' HTML and the page around it, as the view does
+            context["rows_html"] = grid_html.render_rows(rows)
+            return render_to_string("projects/grid.html", context, request)
+
+        render_time, html = timed(render, args.repeat)
         assert html.count('class="grid-row') == size
         print(
             f"{size:>5} {build_time * 1000:>9.1f} ms {render_time * 1000:>6.1f} ms "
@@ -169,7 +172,7 @@ def main() -> None:
     if row is None:
         print("no row to save: the officer has no project due in this period")
         return
-    save_url = reverse("projects:grid_row_save", args=[period.pk, row.pk])
+    save_url = reverse("projects:grid_row_save", args=[entry_periods.period_key(period), row.pk])
     version = {"value": row.version}
     percents = iter(range(1, 1000))
 

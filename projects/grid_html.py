@@ -3,6 +3,7 @@ and at a few hundred rows the engine's per-tag cost dominated the page (bench/gr
 database or the user goes through escape(); the markup is the one grid.js and the tests rely on."""
 
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from khuyencong import numbers
 from projects.grid import Row
 
+COLUMNS = ("percent", "narrative", "difficulties", "amount", "date")
 _INPUTS = (
     # column, inputmode, css class
     ("percent", "decimal", "num"),
@@ -19,7 +21,7 @@ _INPUTS = (
 )
 
 
-def _cell(row: Row, col: str, readonly: str) -> str:
+def _cell(row: Row, col: str, readonly: str, placeholder: str) -> str:
     pk, error = row.pk, row.errors.get(col, "")
     described = f'aria-labelledby="h-{col} code-{pk}" aria-describedby="m-{pk}-{col}"'
     invalid = ' aria-invalid="true"' if error else ""
@@ -30,7 +32,7 @@ def _cell(row: Row, col: str, readonly: str) -> str:
         wide = " wide"
     else:
         mode, css = next((m, c) for key, m, c in _INPUTS if key == col)
-        extra = f' inputmode="{mode}"' if mode else f' placeholder="{escape(_("dd/mm/yyyy"))}"'
+        extra = f' inputmode="{mode}"' if mode else f' placeholder="{placeholder}"'
         field = (
             f'<input type="text"{extra} autocomplete="off" class="{css}" {name} value="{value}" '
             f"{described}{invalid}{readonly}>"
@@ -43,6 +45,9 @@ def _cell(row: Row, col: str, readonly: str) -> str:
 def render_rows(rows: list[Row]) -> SafeString:
     detail = reverse("projects:detail", args=[0])[: -len("0/")]
     in_period = escape(_("in this period"))
+    placeholder = escape(_("dd/mm/yyyy"))
+    language = translation.get_language()
+    vnd = numbers.format_vnd
     out = []
     for row in rows:
         project, pk = row.project, row.pk
@@ -62,12 +67,15 @@ def render_rows(rows: list[Row]) -> SafeString:
             f'<span class="grid-title">{escape(project.title)}</span>'
             f'<input type="hidden" name="r{pk}-version" value="{row.version}">'
             f'<input type="hidden" name="r{pk}-key" value="{escape(row.entry_key)}"></th>'
-            f'<td class="num ro">{numbers.format_vnd(project.approved_support)}</td>'
-            f'<td class="num ro"><span class="disbursed">{numbers.format_vnd(project.disbursed)}</span>'
+            f'<td class="num ro">{vnd(project.approved_support, language=language)}</td>'
+            f'<td class="num ro"><span class="disbursed">{vnd(project.disbursed, language=language)}</span>'
             f'<span class="muted in-period">{in_period}: <span class="disbursed-in-period">'
-            f"{numbers.format_vnd(project.disbursed_in_period)}</span></span></td>"
+            f"{vnd(project.disbursed_in_period, language=language)}</span></span></td>"
             f'<td class="ro last">{last}</td>'
-            + "".join(_cell(row, col, readonly) for col in ("percent", "narrative", "difficulties", "amount", "date"))
+            + "".join(
+                _cell(row, col, readonly, placeholder)
+                for col in ("percent", "narrative", "difficulties", "amount", "date")
+            )
             + f'<td class="row-state" role="status"><span class="badge {row.state}">{escape(row.state_text)}</span>'
             f'<span class="error row-error">{escape(row.row_error)}</span></td></tr>'
         )

@@ -373,7 +373,13 @@ def grid_row_save(request, period_key, pk):
     """One row's section saved from the grid's script (fetch): answers JSON with the cell errors or the row's
     new state, and the page's counters."""
     project = selectors.project_get_for(user=request.user, pk=pk)
-    state, _states = _grid_period(request, period_key)
+    period = entry_periods.period_from_key(period_key)
+    if period is None:
+        raise Http404
+    province = province_selectors.user_province(user=request.user)
+    state = entry_periods.state_of(period, province_id=province.pk if province else None)
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
     if not selectors.due_in_period(Project.objects.filter(pk=project.pk), period=state.period).exists():
         raise Http404  # only a row the grid shows can be saved through it
     if not state.is_open:
