@@ -36,7 +36,7 @@ def project_detail_for(*, user: User, pk: int) -> Project:
     """A project with everything its page shows, loaded in a fixed number of queries."""
     queryset = project_list_for(user=user).prefetch_related(
         "beneficiaries",
-        Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by")),
+        Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by", "corrects")),
         Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period", "updated_by")),
         "attachments",
         "transitions__by",
