@@ -10,7 +10,9 @@ Every 4xx and 5xx answer has one shape (documented in the schema as `Error`)::
                "changes": {"title": {"yours": "…", "current": "…"}},      # only on 409/412
                "current_version": 4}}                                     # only on 409/412
 
-`fields` is empty when no field is to blame; `non_field_errors` holds errors about the whole object.
+`fields` is empty when no field is to blame; `non_field_errors` holds errors about the whole object. A 400's
+`code` is `invalid` when the request does not match the schema (types, bounds, unknown fields) and `refused`
+when it does but a rule of the service refuses it (dates, life cycle, ceilings).
 """
 
 import datetime
@@ -31,9 +33,11 @@ from django_filters import rest_framework as django_filters
 from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from khuyencong import api_filters, api_schema  # noqa: F401 - register their schema extensions
 from khuyencong.api_base import (  # noqa: F401 - re-exported: endpoints import the API toolkit from here
     LANGUAGES,
     PARSE_ERROR,
@@ -84,9 +88,20 @@ class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
                 ok = False
             if not ok:
                 raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
+            # in UTC: an offset such as -18:43 is valid ISO 8601 but beyond what PostgreSQL takes (±15:59)
+            result = result.astimezone(datetime.UTC)
         return result
 
 
+# The years SafeIsoDateTimeField accepts (from 1901, so that any offset stays after 1900 in UTC), as a pattern.
+UPDATED_SINCE_SCHEMA = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^(190[1-9]|19[1-9][0-9]|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-7])-",
+}
+
+
+@extend_schema_field(UPDATED_SINCE_SCHEMA)
 class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
     """`?updated_since=`: an ISO date-time, safely parsed."""
 
@@ -139,7 +154,8 @@ def call_service(service: Callable, /, **kwargs):
             message = {lang: str(exc) or str(STATUS_MESSAGES[403]) for lang, exc in messages.items()}
             raise ApiError(status_code=403, code="permission_denied", message=message) from None
         fields = _flatten(_django_error_fields(messages["vi"]), _django_error_fields(messages["en"]))
-        raise invalid(fields) from None
+        # "refused", not "invalid": the request was well formed, a rule of the service said no
+        raise ApiError(status_code=400, code="refused", fields=fields) from None
 
 
 def _error_body(status_code: int, code: str, message: dict, fields: dict, extra: dict | None = None) -> dict:
@@ -241,8 +257,10 @@ class IdField(serializers.PrimaryKeyRelatedField):
     """A foreign key by id; ids outside 1…2⁶³−1 are refused before they reach the database."""
 
     def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, int) or not 1 <= data <= MAX_ID:
+        if isinstance(data, bool) or not isinstance(data, int):
             self.fail("incorrect_type", data_type=type(data).__name__)
+        if not 1 <= data <= MAX_ID:  # an integer all the same: no row has it (not "incorrect type")
+            self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 
 
@@ -276,7 +294,8 @@ class VersionSerializer(StrictSerializer):
 
 def expected_version(request, body_version: int | None, *, required: bool) -> tuple[int | None, str]:
     """The version the caller read: If-Match (“"4"”, as sent in ETag) or the body's `version`.
-    Returns (version, "header"|"body"|""); 428 when required and missing, 400 when malformed or contradictory."""
+    Returns (version, "header"|"body"|""); 428 when required and missing, 400 when malformed, 412 when the two
+    disagree."""
     header = request.headers.get("If-Match")
     from_header = None
     if header is not None:
@@ -285,7 +304,12 @@ def expected_version(request, body_version: int | None, *, required: bool) -> tu
             raise field_error("If-Match", _('Send If-Match with the ETag you read, e.g. "4".'))
         from_header = int(match.group(1))
     if from_header is not None and body_version is not None and from_header != body_version:
-        raise field_error("version", _("The version in the body and in If-Match disagree."))
+        # two preconditions that cannot both hold: the request fails its precondition (412), it is not malformed
+        raise ApiError(
+            status_code=412,
+            code="version_conflict",
+            message=both(_("The version in the body and in If-Match disagree.")),
+        )
     if from_header is not None:
         return from_header, "header"
     if body_version is not None:

@@ -6,6 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields as filter_fields
 from django_filters import rest_framework as django_filters
@@ -21,6 +22,13 @@ from provinces import api_tokens
 from provinces.models import ApiToken
 
 LANGUAGES = ("vi", "en")
+
+
+def lazy_format(message, /, **params):
+    """`message % params`, rendered when shown: `both()` can then give it in each language (a plain `%` on a
+    lazy message renders it at once, in whichever language is active)."""
+    return lazy(lambda: str(message) % params, str)()
+
 
 # One headline message per status; specific messages (a service's refusal, a token problem) replace it.
 STATUS_MESSAGES = {
@@ -212,7 +220,7 @@ class ApiPagination(PageNumberPagination):
         if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= self.max_page_size:
             raise field_error(
                 self.page_size_query_param,
-                _("Enter a page size from 1 to %(max)s.") % {"max": self.max_page_size},
+                lazy_format(_("Enter a page size from 1 to %(max)s."), max=self.max_page_size),
                 code="page_size",
             )
         return int(raw)
@@ -257,7 +265,12 @@ class _SafeModelChoiceField(filter_fields.ModelChoiceField):
     def to_python(self, value):
         if value not in self.empty_values and not re.fullmatch(r"[0-9]{1,18}", str(value)):
             raise DjangoValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
-        return super().to_python(value)
+        try:
+            return super().to_python(value)
+        except DjangoValidationError:
+            # A well-formed id of no row filters to nothing (an empty page), as any other filter value matching
+            # no row does; only a malformed id is a 400.
+            return self.queryset.model(pk=int(value))
 
 
 class IdFilter(django_filters.ModelChoiceFilter):

@@ -1,7 +1,6 @@
 """/api/: v1 endpoints, the OpenAPI schema, the interactive documentation and the token page."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from conferences import api as conferences_api
@@ -26,7 +25,7 @@ router.register("conferences", conferences_api.ConferenceViewSet, basename="conf
 app_name = "api"
 urlpatterns = [
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", api_docs.SchemaView.as_view(), name="schema"),
     path("docs/", api_docs.SwaggerDocsView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", api_docs.RedocDocsView.as_view(url_name="api:schema"), name="redoc"),
     path("tokens/", api_views.token_list, name="tokens"),

@@ -126,7 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Vietnamese first; English is the switch.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our strings first, then the Vietnamese of DRF and Django messages their catalogues lack (see that .po).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "khuyencong" / "locale_overrides"]
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -267,7 +268,7 @@ REST_FRAMEWORK = {
         "khuyencong.api_base.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["khuyencong.api_base.ApiAccess"],
-    "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_FILTER_BACKENDS": ["khuyencong.api_base.ApiFilterBackend", "khuyencong.api_filters.StrictOrderingFilter"],
     "DEFAULT_PAGINATION_CLASS": "khuyencong.api_base.ApiPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
@@ -294,6 +295,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"validatorUrl": None},  # the default validator badge calls an outside host
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v[0-9]+",  # tags from the resource: projects, provinces, …
+    # closed request bodies, If-Match/ETag, ASCII names (khuyencong/api_schema.py)
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "khuyencong.api_schema.postprocess"],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.Status",
         "FundEnum": "projects.models.Fund",

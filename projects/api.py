@@ -16,7 +16,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from khuyencong import api
+from khuyencong import api, api_filters
 from periods.models import ReportingPeriod
 from projects import rules, selectors, services
 from projects.models import (
@@ -301,7 +301,7 @@ class ProjectFilter(filters.FilterSet):
     fund = filters.ChoiceFilter(choices=Fund.choices)
     activity = filters.CharFilter(field_name="activity__code", max_length=20, label="Activity content code, e.g. KC03")
     status = filters.MultipleChoiceFilter(choices=Status.choices)
-    approved = filters.BooleanFilter(method="filter_approved", label="Approved or further along")
+    approved = api_filters.BooleanFilter(method="filter_approved", label="Approved or further along")
     updated_since = api.UpdatedSinceFilter(
         method="filter_updated_since",
         label="Changed at or after (ISO 8601): the project, its money entries or its progress",
@@ -499,3 +499,12 @@ def _transition_view(name: str, transition: rules.Transition):
 
 for _name, _transition in rules.TRANSITIONS.items():
     setattr(ProjectViewSet, f"transition_{_name}", _transition_view(_name, _transition))
+# Actions added after the class was built: their request body must still be the transition's, not a project's.
+extend_schema_view(
+    **{
+        f"transition_{name}": extend_schema(
+            request=TransitionSerializer, responses=WRITE_RESPONSES, operation_id=f"projects_{name}"
+        )
+        for name in rules.TRANSITIONS
+    }
+)(ProjectViewSet)

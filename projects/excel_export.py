@@ -1,7 +1,5 @@
 """The export of a filtered project list to xlsx: typed values and text cells, never a formula."""
 
-import io
-
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from openpyxl import Workbook
@@ -9,6 +7,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
+from khuyencong import spreadsheets
 from projects import selectors
 from projects.excel_common import (
     DATE_FORMAT,
@@ -38,7 +37,7 @@ def projects_to_xlsx(queryset: QuerySet[Project]) -> bytes:
     sheet.append([_header_cell(sheet, header) for header, _width in EXPORT_COLUMNS])
     rows = 0
     for project in queryset.iterator(chunk_size=1000):
-        sheet.append(_export_row(sheet, project))
+        sheet.append(spreadsheets.safe_row(sheet, _export_row(sheet, project)))
         rows += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(EXPORT_COLUMNS))}{rows + 1}"
     return _save(workbook)
@@ -70,19 +69,17 @@ def _export_row(sheet, project: Project) -> list:
 
 
 def _cell(sheet, value, number_format: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = spreadsheets.text_cell(sheet, value)
     cell.number_format = number_format
     return cell
 
 
 def _header_cell(sheet, header: str) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=header)
+    cell = spreadsheets.text_cell(sheet, header)
     cell.font, cell.fill = HEADER_FONT, HEADER_FILL
     cell.alignment = Alignment(wrap_text=True, vertical="center")
     return cell
 
 
 def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)  # every text cell written as text, never a formula

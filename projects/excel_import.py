@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from khuyencong import numbers
@@ -216,10 +217,15 @@ def _sheet_rows(name: str, sheet, columns: tuple[Column, ...], errors: list, *, 
             )
     if any(error["sheet"] == name for error in errors):
         return []
+    read = set(found.values())
+    stray: dict[int, list[int]] = defaultdict(list)  # column index → rows with a value under no usable header
     data, blank_run = [], 0
     for number, values in enumerate(rows, start=2):
+        for index, value in enumerate(values):
+            if index not in read and not _blank(value):
+                stray[index].append(number)
         row = {key: values[index] if index < len(values) else None for key, index in found.items()}
-        if all(value is None or (isinstance(value, str) and not value.strip()) for value in row.values()):
+        if all(_blank(value) for value in row.values()):
             blank_run += 1
             if blank_run >= MAX_BLANK_RUN:
                 break
@@ -236,7 +242,40 @@ def _sheet_rows(name: str, sheet, columns: tuple[Column, ...], errors: list, *, 
             )
             break
         data.append((number, row))
-    return data
+    for index, numbers_ in sorted(stray.items()):
+        errors.append(_stray_error(name, index, header[index] if index < len(header) else None, numbers_, columns))
+    return [] if stray else data
+
+
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _stray_error(name: str, index: int, header_text, rows: list[int], columns: tuple[Column, ...]) -> dict:
+    """A column whose cells hold values that no header claims (blank, merged into its neighbour, unknown or
+    repeated): refused rather than dropped, naming the cells."""
+    letter = get_column_letter(index + 1)
+    shown = ", ".join(f"{letter}{row}" for row in rows[:10])
+    if len(rows) > 10:
+        shown += " " + _("and %(count)s more") % {"count": len(rows) - 10}
+    known = {_header_key(column.header) for column in columns}
+    if _blank(header_text):
+        message = _(
+            "Cells %(cells)s hold values, but the header cell %(letter)s1 above them is blank or merged with its "
+            "neighbour: nothing in them would be imported. Write the template's column name in %(letter)s1 "
+            "(unmerge it first) or empty those cells."
+        )
+    elif _header_key(header_text) in known:
+        message = _(
+            "Cells %(cells)s hold values under “%(header)s”, a column name already used by an earlier column: "
+            "keep one column of each name."
+        )
+    else:
+        message = _(
+            "Cells %(cells)s hold values under “%(header)s”, which is not a column of the template: nothing in "
+            "them would be imported. Use the template's column names or empty those cells."
+        )
+    return _error(name, rows[0], letter, message % {"cells": shown, "letter": letter, "header": header_text})
 
 
 # Cell readers: each returns the value or raises _Invalid with what to enter instead.

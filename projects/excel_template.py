@@ -7,6 +7,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from khuyencong import spreadsheets
 from projects.excel_common import (
     ACTIVITY_SHEET,
     DATE_FORMAT,
@@ -22,9 +23,6 @@ from projects.excel_common import (
     PROJECT_SHEET,
     PROVINCE_SHEET,
     Column,
-)
-from projects.excel_export import (
-    _save,
 )
 from provinces.models import ActivityContent, Province
 
@@ -67,7 +65,7 @@ def import_template() -> bytes:
         ],
         [[a.code, a.name_vi, a.heading, a.legal_basis, a.valid_from, a.valid_to] for a in activities],
     )
-    return _save(workbook)
+    return spreadsheets.workbook_bytes(workbook)  # reference names written as text, never as formulas
 
 
 def _style_header(sheet, widths: list[int]) -> None:

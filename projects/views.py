@@ -247,6 +247,8 @@ def attachment_upload(request, pk):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("The file was uploaded."))
+    elif "file" in request.FILES and not request.FILES["file"].size:
+        messages.error(request, _("The file is empty: choose a file with content."))
     else:
         messages.error(request, _("Choose a file and its kind."))
     return redirect("projects:detail", pk=pk)
@@ -261,9 +263,11 @@ def attachment_download(request, pk):
         handle = attachment.file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    return FileResponse(
+    response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
+    response["Cache-Control"] = "private, no-store"  # private evidence: never kept by a proxy or the browser cache
+    return response
 
 
 def _grid_period(request, period_key=None):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from rest_framework import serializers, viewsets
 
+from khuyencong import api, api_filters
 from provinces import selectors
 from provinces.models import ActivityContent, CodeSet, Commune, Province, Unit, UnitName
 
@@ -38,7 +39,7 @@ class ProvinceSerializer(serializers.ModelSerializer):
 
 class ProvinceFilter(filters.FilterSet):
     code_set = filters.TypedChoiceFilter(choices=CodeSet.choices, coerce=int)
-    current = filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull", label=_("current provinces only"))
+    current = api_filters.BooleanFilter(field_name="valid_to", lookup_expr="isnull", label=_("current provinces only"))
     code = filters.NumberFilter(field_name="code", min_value=0, max_value=999)
     search = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
 
@@ -69,7 +70,7 @@ class CommuneSerializer(serializers.ModelSerializer):
 
 
 class CommuneFilter(filters.FilterSet):
-    province = filters.ModelChoiceFilter(queryset=Province.objects.all())
+    province = api.IdFilter(queryset=Province.objects.all())
     division_type = filters.CharFilter(max_length=20)
     search = filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=100)
 
@@ -105,7 +106,7 @@ class UnitSerializer(serializers.ModelSerializer):
 
 
 class UnitFilter(filters.FilterSet):
-    province = filters.ModelChoiceFilter(queryset=Province.objects.all())
+    province = api.IdFilter(queryset=Province.objects.all())
     kind = filters.ChoiceFilter(choices=Unit.Kind.choices)
 
     class Meta:

@@ -26,7 +26,7 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from khuyencong import api
+from khuyencong import api, api_filters
 from khuyencong.concurrency import StaleEdit
 from periods.models import PeriodKind, ReportingPeriod
 from provinces.models import Province
@@ -149,14 +149,14 @@ class ReportFilter(filters.FilterSet):
         label="Province id (includes provinces merged into it)",
     )
     status = filters.MultipleChoiceFilter(choices=Report.Status.choices)
-    regional = filters.BooleanFilter(
+    regional = api_filters.BooleanFilter(
         field_name="province", lookup_expr="isnull", label="true: the regional report only; false: provinces' only"
     )
     updated_since = api.UpdatedSinceFilter(
         method="filter_updated_since",
         label="Created, submitted, reviewed or generated at or after (ISO 8601; naive means Vietnam time)",
     )
-    include_drafts = filters.BooleanFilter(
+    include_drafts = api_filters.BooleanFilter(
         method="filter_nothing", label="Add drafts (provisional figures) in your scope; default false"
     )
 
@@ -177,8 +177,8 @@ class ReportFilter(filters.FilterSet):
 
 
 def include_drafts(request) -> bool:
-    """`?include_drafts=true` (as django-filter reads booleans: true/false/1/0, anything else is false)."""
-    return (request.query_params.get("include_drafts") or "").lower() in ("true", "1")
+    """`?include_drafts=true` (true/false/1/0; anything else is a 400, as for the filters)."""
+    return api_filters.query_boolean(request, "include_drafts")
 
 
 INCLUDE_DRAFTS = OpenApiParameter(

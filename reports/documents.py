@@ -1,6 +1,5 @@
 """A report's documents, rendered from its snapshot only: the A4 PDF (through khuyencong.pdf) and the xlsx."""
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from khuyencong import numbers, pdf
+from khuyencong import numbers, pdf, spreadsheets
 from provinces.models import Unit
 from reports import charts
 from reports.models import Report
@@ -217,6 +216,4 @@ def report_xlsx(report: Report) -> bytes:
             )
         for cell in projects[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(book)  # titles and names written as text, never as formulas

@@ -189,9 +189,11 @@ def report_download(request, pk, fmt):
         "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     try:
-        return FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=content_type)
+        response = FileResponse(stored.open("rb"), as_attachment=True, filename=name, content_type=content_type)
     except FileNotFoundError:
         raise Http404 from None
+    response["Cache-Control"] = "private, no-store"  # a province's figures: not for shared caches
+    return response
 
 
 class ExceptionRequestForm(forms.Form):

@@ -97,3 +97,41 @@ def test_import_shows_it_is_working_and_cannot_be_sent_twice(page, live_server):
     button.click()
     busy = page.locator("form[aria-busy=true] button[type=submit]")
     assert busy.is_disabled() and busy.inner_text() == "Đang kiểm tra và nhập tệp…"
+
+
+def test_import_refuses_a_merged_header_naming_the_cells(page, live_server, tmp_path):
+    """The officer merged "Kinh phí hỗ trợ" over "Vốn đối ứng": the page names the cells, nothing is imported."""
+    import io
+
+    import openpyxl
+    from django.test import Client
+
+    from projects import excel
+    from provinces.models import User
+
+    services.reference_load()
+    project_services.programmes_load()
+    services.demo_accounts_create()
+    client = Client()
+    client.force_login(User.objects.get(username="tayninh.canbo"))
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    book = openpyxl.load_workbook(io.BytesIO(excel.import_template()))
+    sheet = book[excel.PROJECT_SHEET]
+    sheet.append(["TN-GOP-1", "Máy sấy", 80, 2025, 2026, "KCĐP", "KC03", "01/02/2026", "31/10/2026", 100_000_000])
+    sheet["K2"] = 50_000_000
+    sheet.merge_cells("J1:K1")
+    buffer = io.BytesIO()
+    book.save(buffer)
+    page.goto(f"{live_server.url}/projects/import/")
+    page.get_by_label("Tệp Excel (.xlsx)").set_input_files(
+        files=[{"name": "gop-o.xlsx", "mimeType": "application/octet-stream", "buffer": buffer.getvalue()}]
+    )
+    page.get_by_role("button", name="Nhập dữ liệu").click()
+    message = page.get_by_text("Các ô K2 có giá trị nhưng ô tiêu đề K1 phía trên để trống hoặc bị gộp")
+    message.wait_for()
+    for width in (390, 1366):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(tmp_path / f"import-merged-{width}.png"), full_page=True)
+    assert not Project.objects.filter(code="TN-GOP-1").exists()

@@ -432,6 +432,76 @@ def test_too_many_rows_are_refused(tayninh_officer):
     ]
 
 
+def edited(content: bytes, edit) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    edit(book[excel.PROJECT_SHEET])
+    return saved(book)
+
+
+def letter_of(key: str) -> str:
+    return openpyxl.utils.get_column_letter([c.key for c in excel.PROJECT_COLUMNS].index(key) + 1)
+
+
+@freeze_time(TODAY)
+@pytest.mark.parametrize("damage", ["merged", "blank", "renamed", "repeated"])
+def test_values_under_no_usable_header_are_refused_naming_the_cells(tayninh_officer, damage):
+    """50,000,000 of counterpart must not become 0 because its header was merged away, blanked or renamed."""
+    counterpart, support = letter_of("counterpart"), letter_of("approved_support")
+    content = workbook(
+        projects=[project_row(code="H-1"), project_row(code="H-2", counterpart=None), project_row(code="H-3")]
+    )
+
+    def damaged_header(sheet):
+        if damage == "merged":  # "Kinh phí hỗ trợ" spread over its neighbour: K1 loses "Vốn đối ứng"
+            sheet.merge_cells(f"{support}1:{counterpart}1")
+        elif damage == "blank":
+            sheet[f"{counterpart}1"] = None
+        elif damage == "renamed":
+            sheet[f"{counterpart}1"] = "Vốn của cơ sở"
+        else:
+            sheet[f"{counterpart}1"] = "Kinh phí hỗ trợ"
+
+    before = counts()
+    with pytest.raises(excel.ImportErrors) as caught:
+        excel.import_workbook(upload(edited(content, damaged_header)), by=tayninh_officer)
+    assert counts() == before
+    assert [(e["sheet"], e["row"], e["column"]) for e in caught.value.errors] == [("Đề án", 2, counterpart)]
+    message = caught.value.errors[0]["message"]
+    assert f"{counterpart}2, {counterpart}4" in message and f"{counterpart}3" not in message  # row 3 is empty
+    expected = {
+        "merged": "để trống hoặc bị gộp",
+        "blank": "để trống hoặc bị gộp",
+        "renamed": "“Vốn của cơ sở”",
+        "repeated": "trùng",
+    }[damage]
+    assert expected in message, message
+
+
+@freeze_time(TODAY)
+def test_a_stray_value_beyond_the_last_column_is_refused(tayninh_officer):
+    content = workbook(projects=[project_row(code="S-1")])
+    beyond = openpyxl.utils.get_column_letter(len(excel.PROJECT_COLUMNS) + 2)
+
+    def note_beyond(sheet):
+        sheet[f"{beyond}2"] = "ghi chú bên lề"
+
+    with pytest.raises(excel.ImportErrors) as caught:
+        excel.import_workbook(upload(edited(content, note_beyond)), by=tayninh_officer)
+    assert [(e["row"], e["column"]) for e in caught.value.errors] == [(2, beyond)]
+    assert not Project.objects.filter(code="S-1").exists()
+
+
+@freeze_time(TODAY)
+def test_a_blank_optional_header_over_empty_cells_is_harmless(tayninh_officer):
+    content = workbook(projects=[project_row(code="E-1", other_sources=None)])
+
+    def blank_other_sources(sheet):
+        sheet[f"{letter_of('other_sources')}1"] = None
+
+    excel.import_workbook(upload(edited(content, blank_other_sources)), by=tayninh_officer)
+    assert Project.objects.get(code="E-1").counterpart == 50_000_000
+
+
 # ------------------------------------------------------------------------------------------------ views
 
 

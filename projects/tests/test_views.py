@@ -163,6 +163,17 @@ def test_attachment_download_is_scoped(client, tayninh_officer, cantho_officer, 
     client.force_login(tayninh_officer)
     response = client.get(url)
     assert response.status_code == 200 and b"".join(response.streaming_content) == b"%PDF-1.4 test"
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_an_empty_attachment_is_told_it_is_empty(client, tayninh_officer, tayninh_project):
+    client.force_login(tayninh_officer)
+    url = reverse("projects:attachment_upload", args=[tayninh_project.pk])
+    response = client.post(url, {"kind": "photo", "file": SimpleUploadedFile("anh.jpg", b"")}, follow=True)
+    assert "Tệp rỗng, không có nội dung" in response.content.decode()
+    response = client.post(url, {"kind": "photo"}, follow=True)  # no file at all: the other message
+    assert "Hãy chọn tệp và loại tài liệu." in response.content.decode()
+    assert tayninh_project.attachments.count() == 0
 
 
 def test_disguised_upload_is_refused_with_a_message(client, tayninh_officer, tayninh_project):

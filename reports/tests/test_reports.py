@@ -255,6 +255,7 @@ def test_officer_cannot_open_or_download_another_provinces_report(
     assert client.get(urls[0]).status_code == 200
     response = client.get(urls[1])
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Cache-Control"] == "private, no-store"
     assert b"".join(response.streaming_content).startswith(b"%PDF")
 
 
