@@ -23,6 +23,8 @@ setup: $(VENV)/.run-deps
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_conferences
 	$(PY) manage.py seed_demo --scale 1 --seed 1
+	$(PY) manage.py load_selection_rules
+	$(PY) manage.py seed_products --seed 1
 
 # Serves the portal; without REDIS_URL a Celery worker with embedded beat runs beside it on the
 # filesystem broker under var/celery, and stops with it.

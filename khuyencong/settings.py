@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -54,9 +55,11 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "khuyencong",
     "provinces",
+    "notices",
     "periods",
     "projects",
     "reports",
+    "products",
     "conferences",
 ]
 
@@ -249,12 +252,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("KC_SWEEP_SECONDS", "900")),
     },
     "reports-reminders": {"task": "reports.tasks.reminders_send", "schedule": 6 * 3600.0},
+    "worker-heartbeat": {"task": "notices.tasks.worker_heartbeat", "schedule": 60.0},
+    # immediate notices are queued on commit; this catches any whose task was lost with the broker
+    "notices-email": {"task": "notices.tasks.notices_email", "schedule": 300.0},
+    "notices-digest": {
+        "task": "notices.tasks.digests_send",
+        "schedule": crontab(hour=int(os.environ.get("KC_DIGEST_HOUR", "7")), minute=0),
+    },
 }
+# Links in e-mails: the portal's address as people reach it.
+SITE_URL = os.environ.get("KC_SITE_URL", "http://127.0.0.1:8000")
+# The worker is reported down on /healthz/worker when its heartbeat is older than this.
+WORKER_HEARTBEAT_MAX_AGE = int(os.environ.get("KC_WORKER_HEARTBEAT_MAX_AGE", "300"))
 
 # Periodic reports: which kinds of period get reports, how far back the sweep heals, reminder timing.
 REPORTS_PERIOD_KINDS = env_list("KC_REPORT_KINDS", "quarter,half,nine,year")
 REPORTS_LOOKBACK_DAYS = int(os.environ.get("KC_REPORT_LOOKBACK_DAYS", "200"))
-REPORTS_REMINDER_DAYS_BEFORE = int(os.environ.get("KC_REPORT_REMINDER_DAYS_BEFORE", "3"))
 REPORTS_VERY_LATE_DAYS = int(os.environ.get("KC_REPORT_VERY_LATE_DAYS", "14"))
 # A report queued or running for longer than this is taken as lost (dead worker, lost broker message)
 # and queued again by the sweep: above the task's hard time limit, so a slow render is not doubled.
@@ -310,6 +323,8 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "FollowUpStatusEnum": "conferences.models.ConclusionFollowUp.Status",
         "DocumentKindEnum": "conferences.models.Document.Kind",
+        "ProductRoundStatusEnum": "products.models.Round.Status",
+        "ProductEntryStatusEnum": "products.models.Entry.Status",
     },
 }
 

@@ -7,6 +7,7 @@ from khuyencong import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/worker", views.healthz_worker, name="healthz_worker"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", include("khuyencong.account_urls")),
@@ -14,7 +15,9 @@ urlpatterns = [
     path("provinces/", include("provinces.urls")),
     path("", include("reports.urls")),
     path("projects/", include("projects.urls")),
+    path("products/", include("products.urls")),
     path("conferences/", include("conferences.urls")),
+    path("notices/", include("notices.urls")),
     path("api/", include("khuyencong.api_urls")),
     path("admin/", admin.site.urls),
 ]

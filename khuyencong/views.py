@@ -8,8 +8,16 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from conferences import worklist as conference_worklist
 from khuyencong import health
+from notices import selectors as notice_selectors
+from notices.worklist import Item
+from periods import selectors as period_selectors
+from projects import selectors as project_selectors
+from projects import worklist as project_worklist
 from provinces import selectors as province_selectors
+from provinces.models import User
+from reports import worklist as report_worklist
 
 
 @require_GET
@@ -25,13 +33,57 @@ def healthz(request):
     return JsonResponse(body, status=200 if db_ok else 503)
 
 
+@require_GET
+@never_cache
+def healthz_worker(request):
+    """Public like /healthz, for a monitor to alarm on: 503 when no worker has beaten recently."""
+    body = health.worker_status()
+    return JsonResponse(body, status=200 if body["status"] == "ok" else 503)
+
+
+def _work_for(user: User) -> dict:
+    """The home page's work list: each app's sections for this role, composed here (the top of the stack)."""
+    if user.is_provincial:
+        period = period_selectors.current_quarter()
+        sections = [report_worklist.returned_reports(user=user)]
+        if user.role == User.Role.APPROVER:
+            sections += [
+                report_worklist.reports_to_submit(user=user),
+                *project_worklist.awaiting_decision(user=user),
+                project_worklist.registration_open(user=user),
+            ]
+        else:  # the approver made these decisions; the officers act on them
+            sections += project_worklist.decided_for_province(user=user)
+        sections.append(report_worklist.exceptions_decided(user=user))
+        return {
+            "period": period,
+            "period_item": Item(title=period.label, url="", deadline=period.entry_closes_on),
+            "missing_progress": project_selectors.this_period_missing_count(user=user, period=period),
+            "sections": sections,
+        }
+    if user.role == User.Role.MINISTRY:
+        return {
+            "sections": [
+                report_worklist.reports_to_review(user=user),
+                report_worklist.exception_requests(user=user),
+                *project_worklist.awaiting_decision(user=user),
+                report_worklist.late_provinces(user=user),
+                conference_worklist.followup_overdue(),
+            ]
+        }
+    return {"system": health.worker_status(), "sections": [report_worklist.generation_trouble()]}
+
+
 @login_required
 def home(request):
     user = request.user
     context = {
         "province": province_selectors.user_province(user=user),
         "provinces_in_scope": province_selectors.provinces_in_scope_for(user=user),
+        "unread": notice_selectors.unread_for(user=user, limit=5),
+        **_work_for(user),
     }
+    context["has_work"] = any(section.items for section in context["sections"])
     return render(request, "home.html", context)
 
 

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from periods import selectors
+from periods import notify, selectors
 from periods.models import EntryException, ReportingPeriod
 from provinces.models import User
 
@@ -47,9 +47,11 @@ def entry_exception_request(*, period: ReportingPeriod, by: User, reason: str) -
         raise PermissionDenied(_("Only provincial staff request exceptions."))
     if not reason.strip():
         raise ValidationError({"reason": _("Please give a reason.")})
-    return EntryException.objects.create(
+    exception = EntryException.objects.create(
         period=period_stored(period), province=by.unit.province, reason=reason.strip(), requested_by=by
     )
+    notify.exception_requested(exception=exception)
+    return exception
 
 
 @transaction.atomic
@@ -66,4 +68,5 @@ def entry_exception_decide(
     exception.open_until = timezone.localdate() + datetime.timedelta(days=days) if grant else None
     exception.decided_by, exception.decided_at, exception.decision_comment = by, timezone.now(), comment
     exception.save()
+    notify.exception_decided(exception=exception)
     return exception

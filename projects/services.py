@@ -19,7 +19,7 @@ from khuyencong import filetypes, numbers
 from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
 from khuyencong.text import fold
 from periods import services as period_services
-from projects import entry_periods, rules
+from projects import entry_periods, notify, rules
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -240,6 +240,7 @@ def _adjustment_request(project: Project, *, by: User, changes: dict, reason: st
     )
     project.status_before_adjustment = project.status
     project.status = Status.ADJUSTING
+    notify.adjustment_requested(adjustment=adjustment)
     return adjustment
 
 
@@ -276,6 +277,7 @@ def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool,
     project.status, project.status_before_adjustment = target, ""
     project.version += 1
     _save(project, by=by)
+    notify.adjustment_decided(adjustment=adjustment, reason=reason)
     return project
 
 
@@ -302,12 +304,13 @@ def project_transition(
         project.approved_at = timezone.now()
         # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
         project.province = province_selectors.province_on(project.province)
-    ProjectTransition.objects.create(
+    done = ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
     project.status = transition.target
     project.version += 1
     _save(project, by=by)
+    notify.project_transitioned(project=project, transition=done)
     return project
 
 

@@ -118,18 +118,3 @@ class ReportEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
-
-
-class ReminderLog(models.Model):
-    """One reminder sent about one report: the unique key makes a retried task send it once."""
-
-    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
-    kind = models.CharField(max_length=12)  # before, after, very_late
-    sent_at = models.DateTimeField(auto_now_add=True)
-    recipients = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "kind"], name="reminder_once_per_kind")]
-
-    def __str__(self) -> str:
-        return f"{self.report_id} {self.kind}"

@@ -15,7 +15,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -27,8 +26,8 @@ from periods import services as period_services
 from periods.models import ReportingPeriod
 from provinces import selectors as province_selectors
 from provinces.models import User
-from reports import documents, snapshot
-from reports.models import ReminderLog, Report, ReportEvent
+from reports import documents, notify, snapshot
+from reports.models import Report, ReportEvent
 
 G = Report.Generation
 
@@ -237,6 +236,7 @@ def report_submit(*, report: Report, by: User) -> Report:
     report.save()
     ReportEvent.objects.create(report=report, action="submitted", by=by)
     _queue([report.pk])
+    notify.report_submitted(report=report)
     return report
 
 
@@ -254,6 +254,7 @@ def report_review(*, report: Report, by: User, accept: bool, comment: str = "") 
     report.reviewed_by, report.reviewed_at, report.review_comment = by, timezone.now(), comment.strip()
     report.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_comment"])
     ReportEvent.objects.create(report=report, action="accepted" if accept else "returned", comment=comment, by=by)
+    notify.report_reviewed(report=report)
     if not accept:
         Report.objects.create(
             period=report.period,
@@ -269,50 +270,6 @@ def report_review(*, report: Report, by: User, accept: bool, comment: str = "") 
 # ---- reminders (entry open/closed and its exceptions live in periods) ------------------------------
 
 
-def _recipients(province_id: int) -> list[str]:
-    users = User.objects.filter(
-        is_active=True, role__in=[User.Role.OFFICER, User.Role.APPROVER], unit__province_id=province_id
-    ).exclude(email="")
-    return list(users.values_list("email", flat=True))
-
-
 def reminders_send(*, today: datetime.date | None = None) -> int:
-    """E-mail each province whose report for a period is not submitted: before the deadline, after it, and
-    when it is very late. A ReminderLog row per report and kind makes a retried run send nothing twice."""
-    today = today or timezone.localdate()
-    sent = 0
-    drafts = Report.objects.filter(province__isnull=False, status=Report.Status.DRAFT).select_related(
-        "period", "province"
-    )
-    recent = drafts.filter(period__deadline__gte=today - datetime.timedelta(days=settings.REPORTS_LOOKBACK_DAYS))
-    for report in recent:
-        deadline = report.period.deadline
-        if today > deadline + datetime.timedelta(days=settings.REPORTS_VERY_LATE_DAYS):
-            kind = "very_late"
-        elif today > deadline:
-            kind = "after"
-        elif (deadline - today).days <= settings.REPORTS_REMINDER_DAYS_BEFORE:
-            kind = "before"
-        else:
-            continue
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(report=report, kind=kind)
-                recipients = _recipients(report.province_id)
-                subject = _("Periodic report %(period)s: due %(date)s") % {
-                    "period": report.period.label,
-                    "date": deadline.strftime("%d/%m/%Y"),
-                }
-                body = _("The %(period)s report of %(province)s is not submitted yet. The deadline is %(date)s.") % {
-                    "period": report.period.label,
-                    "province": report.province.name,
-                    "date": deadline.strftime("%d/%m/%Y"),
-                }
-                if recipients:
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-                log.recipients = len(recipients)
-                log.save(update_fields=["recipients"])
-                sent += 1
-        except IntegrityError:
-            continue  # already sent
-    return sent
+    """Deadline reminders and the escalation of very late reports, on the schedule held as data."""
+    return notify.reminders_send(today=today)

@@ -6,6 +6,7 @@ from celery.signals import worker_ready
 from django.conf import settings
 from django.db import OperationalError
 
+from notices import services as notices
 from reports import services
 
 TRANSIENT = (OperationalError, OSError, ConnectionError)
@@ -29,7 +30,9 @@ def report_generate(self, report_id: int) -> bool:
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)
 def reports_sweep() -> dict:
-    return services.reports_sweep()
+    result = services.reports_sweep()
+    notices.heartbeat_record(name="reports_sweep", detail=str(result))
+    return result
 
 
 @shared_task(acks_late=True, soft_time_limit=120, time_limit=180)

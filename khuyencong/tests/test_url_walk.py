@@ -35,6 +35,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% " + MARKER.encode() + b"\ntrailer<<>>\n%%
 ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
+    "healthz_worker",
     "set_language",
     "api:schema",
     "api:docs",
@@ -144,6 +145,9 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     from reports.models import Report
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
+    from products.tests.factories import marked_round
+
+    products = marked_round(officer=tayninh_officer, marker=MARKER)
     exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
     from projects.models import GridImport
 
@@ -156,8 +160,21 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         errors=[{"row": 2, "column": "x", "message": MARKER}],
         created_by=tayninh_officer,
     )
+    from notices import services as notice_services
+
+    notice_services.heartbeat_record(name="worker")  # /healthz/worker answers 503 until a worker has run
+    [notice] = notice_services.notify(
+        recipients=[tayninh_officer],
+        kind="test.walk",
+        message="Report returned",
+        comment=f"Ý kiến {MARKER}",
+        event_key="walk",
+        target_url=f"/reports/{report.pk}/",
+        target_label=f"Báo cáo {MARKER}",
+    )
     return {
         "grid_import": grid_import,
+        "notice": notice,
         "project": project,
         "adjustment": project.adjustments.get(),
         "money_entry": money_entry,
@@ -172,6 +189,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         "report": report,
         "exception": exception,
         "tay_ninh": tay_ninh,
+        **products,
     }
 
 
@@ -190,6 +208,16 @@ def _object_for(name: str, param: str) -> str | None:
         ("reports:province_dashboard", "pk"): "tay_ninh",
         ("reports:exception_decide", "pk"): "exception",
         ("api:token_revoke", "pk"): "token",
+        ("products:entry", "pk"): "product_entry",
+        ("products:score", "pk"): "product_entry",
+        ("products:dossier_file", "pk"): "product_file",
+        ("products:certificate_pdf", "pk"): "product_certificate",
+        ("products:certificate_revoke", "pk"): "product_certificate",
+        ("products:annual_report", "pk"): "product_certificate",
+        ("products:complaint_resolve", "pk"): "product_complaint",
+        ("products:establishment", "pk"): "product_establishment",
+        ("products:recognised", "pk"): "product_region_round",  # the public list, by design
+        ("notices:open", "pk"): "notice",
     }
     if (name, param) in specific:
         return specific[(name, param)]
@@ -202,8 +230,15 @@ def _object_for(name: str, param: str) -> str | None:
             return "conference"
         if namespace == "reports":
             return "report"
+        if namespace == "products":
+            return "product_round"
         if namespace == "api":
-            for basename, key in (("project", "project"), ("plan", "plan")):
+            for basename, key in (
+                ("project", "project"),
+                ("plan", "plan"),
+                ("product-round", "product_round"),
+                ("product-entry", "product_entry"),
+            ):
                 if view.startswith(f"{basename}-"):
                     return key
     return None
@@ -218,7 +253,7 @@ ADMIN = {
     "url": ["x"],
 }
 # Regional rows every signed-in user may read: real ids, but not counted as Tây Ninh's.
-SHARED = {"conference", "conclusion"}
+SHARED = {"conference", "conclusion", "product_region_round"}
 
 
 def urls_to_visit(data: dict):
@@ -310,6 +345,7 @@ def test_the_owner_sees_what_the_other_officer_could_not(client, tayninh_officer
         reverse("projects:detail", args=[tayninh_data["project"].pk]),
         reverse("projects:attachment", args=[tayninh_data["attachment"].pk]),
         reverse("conferences:followup_evidence", args=[tayninh_data["followup"].pk]),
+        reverse("notices:list"),
         f"/api/v1/projects/{tayninh_data['project'].pk}/",
     ):
         response = client.get(url)
