@@ -1,8 +1,9 @@
 """The reporting calendar as the entry grid sees it: which periods an officer may open, and whether a period
 (or a money entry's window) is still open to them.
 
-Every call from projects into the calendar (periods/, below projects) and into the reports (above projects: at
-call time) goes through here. Periods are named in URLs by a key (`quarter-2026-4`), not an id: reading the
+Every call from projects into the calendar (periods/, below projects) goes through here, and so does the one
+question projects ask of the reports above them (is a period's report submitted?), which reports answer by
+registering a lookup. Periods are named in URLs by a key (`quarter-2026-4`), not an id: reading the
 grid never creates a period row (periods.selectors hands back an unsaved one), a save does.
 """
 
@@ -149,20 +150,24 @@ def periods_for(*, province_id: int | None, today: datetime.date | None = None) 
     return states
 
 
+# Whether a periodic report has been submitted is known to reports, which sit above projects: reports hand in
+# their lookup when the app starts (reports.apps.ReportsConfig.ready), so projects never import them.
+_submission_lookups: list = []
+
+
+def register_submission_lookup(lookup) -> None:
+    """`lookup(province_ids=set, day=date)` → the submitted report whose window holds the day, or None."""
+    if lookup not in _submission_lookups:
+        _submission_lookups.append(lookup)
+
+
 def submitted_report_covering(*, province_id: int, day: datetime.date):
     """The province's submitted (or accepted) periodic report whose data window holds the day, if any: once it
-    is submitted, money entries in that window are corrected only by the approver."""
-    from reports.models import Report  # reports build on projects: read at call time
-
+    is submitted, money entries in that window are corrected only by the approver. The province is taken with
+    its merger family (a project of old Long An belongs to today's Tây Ninh's report)."""
     family = _family(province_id)
-    return (
-        Report.objects.filter(
-            province_id__in=family,
-            status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
-            period__starts_on__lte=day,
-            period__ends_on__gte=day,
-        )
-        .select_related("period")
-        .order_by("submitted_at")
-        .first()
-    )
+    for lookup in _submission_lookups:
+        report = lookup(province_ids=family, day=day)
+        if report is not None:
+            return report
+    return None
