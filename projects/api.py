@@ -7,10 +7,11 @@ approval changes nothing until it is approved.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -192,16 +193,45 @@ class DecisionCreateSerializer(api.StrictSerializer):
     file = serializers.FileField(required=False, help_text="The signed document (multipart); optional.")
 
 
+class SignedMoneyField(api.MoneyField):
+    """Whole VND as read back: a correcting entry is negative ("-50000000")."""
+
+
+class SignedMoneyFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = SignedMoneyField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "pattern": "^-?[0-9]{1,18}$",
+            "example": "-50000000",
+            "description": "Whole VND as a string of digits; negative for a correcting entry.",
+        }
+
+
 class MoneyEntrySerializer(serializers.ModelSerializer):
-    amount = api.MoneyField(read_only=True)
+    amount = SignedMoneyField(read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="For a correcting entry: the id of the entry it reverses (wholly or in part)."
+    )
 
     class Meta:
         model = MoneyEntry
-        fields = ["id", "kind", "amount", "date", "note", "created_at"]
+        fields = ["id", "kind", "amount", "date", "note", "corrects", "reason", "created_at"]
+
+
+class MoneyCorrectionSerializer(api.StrictSerializer):
+    reason = serializers.CharField(max_length=10000, help_text="Why the entry is wrong (required).")
+    amount = api.MoneyField(
+        required=False, help_text="How much of the entry to take back; absent: all that is left of it."
+    )
 
 
 class ProgressSerializer(serializers.ModelSerializer):
     period_label = serializers.CharField(source="period.label", read_only=True)
+    completion_percent = serializers.DecimalField(
+        max_digits=4, decimal_places=1, coerce_to_string=False, read_only=True, help_text="0 to 100, e.g. 37.5"
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -344,7 +374,9 @@ class MoneyEntryCreateSerializer(api.StrictSerializer):
 
 class ProgressSaveSerializer(api.StrictSerializer):
     period = api.IdField(queryset=ReportingPeriod.objects.all())
-    completion_percent = serializers.IntegerField(min_value=0, max_value=100)
+    completion_percent = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=100, coerce_to_string=False
+    )
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     difficulties = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     version = serializers.IntegerField(
@@ -532,6 +564,24 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         data = api.validated(MoneyEntryCreateSerializer, data=request.data, context=self.get_serializer_context())
         entry = api.call_service(services.money_entry_add, project=project, by=request.user, **data)
         return Response(MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MoneyCorrectionSerializer, responses={201: MoneyEntrySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"money-entries/(?P<entry_id>{api.ID_REGEX})/correction",
+        url_name="money-entry-correction",
+    )
+    def money_entry_correction(self, request, pk=None, entry_id=None):
+        """Reverse a money entry, wholly or in part, by a correcting entry (negative, linked, with the reason);
+        entries are never edited or deleted. After the period's report is submitted only the approver may."""
+        project = self._for_change()  # the write door: a partner province reads the project, never corrects it
+        entry = project.money_entries.filter(pk=int(entry_id)).first()
+        if entry is None:
+            raise Http404
+        data = api.validated(MoneyCorrectionSerializer, data=request.data, context=self.get_serializer_context())
+        correction = api.call_service(services.money_entry_correct, entry=entry, by=request.user, **data)
+        return Response(MoneyEntrySerializer(correction).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ProgressSaveSerializer,
