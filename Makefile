@@ -23,12 +23,14 @@ setup: $(VENV)/.run-deps
 	$(PY) manage.py load_reference
 	$(PY) manage.py load_conferences
 	$(PY) manage.py seed_demo --scale 1 --seed 1
+	$(PY) manage.py load_selection_rules
+	$(PY) manage.py seed_products --seed 1
 
 # Serves the portal; without REDIS_URL a Celery worker with embedded beat runs beside it on the
 # filesystem broker under var/celery, and stops with it.
 run: setup
 	@if [ -z "$$REDIS_URL" ]; then \
-	  $(VENV)/bin/celery -A khuyencong worker -B -Q celery,pdf --pool solo --loglevel WARNING \
+	  $(VENV)/bin/celery -A khuyencong worker -B -Q celery,pdf --pool solo --loglevel INFO \
 	    --schedule var/celery/beat-schedule & WORKER=$$!; \
 	  trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
 	  $(PY) manage.py runserver $(HOST); \

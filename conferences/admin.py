@@ -12,15 +12,18 @@ from conferences.models import (
     QuotedFigure,
     Recognition,
 )
+from khuyencong import admin_widgets
 
 
-class CoChairInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class CoChairInline(admin.StackedInline):
     model = CoChair
     extra = 0
-    autocomplete_fields = ["unit"]
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
 
 
-class QuotedFigureInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class QuotedFigureInline(admin.StackedInline):
     model = QuotedFigure
     extra = 0
 
@@ -31,7 +34,8 @@ class ConferenceAdmin(SimpleHistoryAdmin):
     list_filter = ["region", "status", "number_inferred", "host_province__code_set"]
     search_fields = ["title", "venue", "place", "host_province__name", "note"]
     list_select_related = ["host_province", "next_host"]
-    autocomplete_fields = ["host_province", "next_host", "organiser", "co_organisers"]
+    formfield_overrides = admin_widgets.LABELLED
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
     readonly_fields = ["closed_at", "closed_by", "regional_figures", "regional_figures_as_of"]
     inlines = [CoChairInline, QuotedFigureInline]
 
@@ -58,7 +62,7 @@ class DelegateAdmin(SimpleHistoryAdmin):
     list_filter = ["conference__year", "province"]
     search_fields = ["full_name", "position", "organisation", "unit__names__name"]
     list_select_related = ["conference", "province", "registered_by"]
-    autocomplete_fields = ["unit"]
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
     raw_id_fields = ["registered_by"]
 
 
@@ -103,4 +107,4 @@ class RecognitionAdmin(admin.ModelAdmin):
     list_filter = ["conference__year"]
     search_fields = ["citation", "full_name", "position"]
     list_select_related = ["conference", "unit"]
-    autocomplete_fields = ["unit"]
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.

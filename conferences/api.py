@@ -332,6 +332,8 @@ class DelegateSerializer(serializers.ModelSerializer):
             "unit",
             "unit_name",
             "organisation",
+            "phone",
+            "email",
             "registered_at",
         ]
 
@@ -344,6 +346,8 @@ class DelegateRegisterSerializer(api.StrictSerializer):
     organisation = serializers.CharField(
         max_length=255, required=False, allow_blank=True, help_text="When the delegate has no unit of the province."
     )
+    phone = serializers.RegexField(r"^\+?[0-9 .()-]{8,20}$", max_length=20, required=False, allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
 
 
 class FollowUpReportSerializer(api.StrictSerializer):

@@ -1,6 +1,7 @@
 """Forms only collect input; rules live in services (deadline, scope, file types)."""
 
 from django import forms
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 from conferences.models import ConclusionFollowUp, Document
@@ -31,6 +32,18 @@ class DelegateForm(PortalForm):
         max_length=255,
         required=False,
         help_text=_("Only for a delegate from an association or an enterprise."),
+    )
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=20,
+        required=False,
+        validators=[
+            RegexValidator(r"^\+?[0-9 .()-]{8,20}$", _("Write the phone number with digits, e.g. 0276 3822 123."))
+        ],
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    email = forms.EmailField(
+        label=_("E-mail"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
 
     def __init__(self, *args, province: Province, initial_unit: Unit | None = None, **kwargs):

@@ -7,6 +7,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -219,6 +220,8 @@ class Delegate(models.Model):
         blank=True,
         help_text=_("For delegates from an association or an enterprise rather than a state unit."),
     )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -236,6 +239,10 @@ class Delegate(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(unit__isnull=False) | ~Q(organisation=""), name="delegate_has_unit_or_organisation"
+            ),
+            # One person once per province and conference (the service also compares case beyond ASCII).
+            models.UniqueConstraint(
+                Lower("full_name"), "conference", "province", name="delegate_unique_name_per_province"
             ),
         ]
 

@@ -3,6 +3,7 @@ the acting user (the audit trail); permission is checked here as well as in the 
 
 import datetime
 import json
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,13 +162,19 @@ def delegate_register(
     position: str,
     unit: Unit | None = None,
     organisation: str = "",
+    phone: str = "",
+    email: str = "",
     by: User,
     now: datetime.datetime | None = None,
 ) -> Delegate:
     """Register one delegate of the user's province before the deadline; the province then counts as taking part."""
     _check_province_for(user=by, conference=conference, province=province)
     registration_check_open(conference=conference, now=now)
-    full_name, position, organisation = full_name.strip(), position.strip(), organisation.strip()
+    full_name = " ".join(unicodedata.normalize("NFC", full_name).split())
+    position, organisation = position.strip(), organisation.strip()
+    registered = Delegate.objects.filter(conference=conference, province=province).values_list("full_name", flat=True)
+    if same := next((name for name in registered if name.casefold() == full_name.casefold()), None):
+        raise ValidationError({"full_name": _("%(name)s is already registered for this conference.") % {"name": same}})
     if unit is not None and unit.province_id != province.pk:
         raise ValidationError({"unit": _("The unit must belong to the delegate's province.")})
     if unit is None and not organisation:
@@ -179,6 +186,8 @@ def delegate_register(
         position=position,
         unit=unit,
         organisation=organisation if unit is None else "",
+        phone=" ".join(phone.split()),
+        email=email.strip(),
         registered_by=by,
     )
     _save(delegate, by=by)

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from conferences import forms, selectors, services
 from khuyencong import pdf
+from products import selectors as products_selectors
 
 
 def _posted(request):
@@ -45,6 +46,8 @@ def _detail_context(user, conference) -> dict:
         "figures_from_reports": conference.regional_figures,
         "organiser_name": conference.organiser.name_on(selectors.conference_day(conference)),
         "day": selectors.conference_day(conference),
+        # the typical-product selection round held with the conference (same region and year), if any
+        "typical_products": products_selectors.conference_quote(region_id=conference.region_id, year=conference.year),
     }
 
 

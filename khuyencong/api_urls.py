@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from conferences import api as conferences_api
 from khuyencong import api, api_docs, api_views
 from periods import api as periods_api
+from products import api as products_api
 from projects import api as projects_api
 from provinces import api as provinces_api
 from reports import api as reports_api
@@ -19,8 +20,11 @@ router.register("reporting-periods", periods_api.ReportingPeriodViewSet, basenam
 router.register("plans", projects_api.PlanViewSet, basename="plan")
 router.register("national-plan-registrations", projects_api.RegistrationViewSet, basename="national-plan-registration")
 router.register("projects", projects_api.ProjectViewSet, basename="project")
+router.register("establishments", projects_api.EstablishmentViewSet, basename="establishment")
 router.register("reports", reports_api.ReportViewSet, basename="report")
 router.register("conferences", conferences_api.ConferenceViewSet, basename="conference")
+router.register("product-rounds", products_api.RoundViewSet, basename="product-round")
+router.register("product-entries", products_api.EntryViewSet, basename="product-entry")
 
 app_name = "api"
 urlpatterns = [

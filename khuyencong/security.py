@@ -33,6 +33,7 @@ OTP_EXEMPT_VIEWS = frozenset(
         "login",
         "logout",
         "healthz",
+        "favicon",
         "set_language",
         "account:otp_setup",
         "account:otp_verify",
@@ -40,6 +41,10 @@ OTP_EXEMPT_VIEWS = frozenset(
         "api:docs",
         "api:redoc",
         "admin:logout",
+        "password_reset",
+        "password_reset_done",
+        "password_reset_confirm",
+        "password_reset_complete",
     }
 )
 DEVICE_NAME = "TOTP"

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "periods",
     "projects",
     "reports",
+    "products",
     "conferences",
 ]
 
@@ -131,6 +132,7 @@ LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
 # Our strings first, then the Vietnamese of DRF and Django messages their catalogues lack (see that .po).
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "khuyencong" / "locale_overrides"]
 USE_I18N = True
+FORMAT_MODULE_PATH = ["khuyencong.formats"]  # dd/mm/yyyy in forms and the admin, in both languages
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 
@@ -151,12 +153,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:
+    # Whitenoise scans STATIC_ROOT when it starts and warns about a missing one on the first request;
+    # in development files come from the finders, so an empty directory is all it needs.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "khuyencong@localhost")
+
+# "Quên mật khẩu": the reset link works once and expires after three days (said in the e-mail).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600
 
 SESSION_COOKIE_AGE = int(os.environ.get("DJANGO_SESSION_AGE", str(8 * 3600)))
 # Expiry on inactivity: the age counts from the last request, refreshed at most every 5 minutes
@@ -345,6 +354,10 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "conferences.models.Conference.Status",
         "FollowUpStatusEnum": "conferences.models.ConclusionFollowUp.Status",
         "DocumentKindEnum": "conferences.models.Document.Kind",
+        "ProductRoundStatusEnum": "products.models.Round.Status",
+        "ProductEntryStatusEnum": "products.models.Entry.Status",
+        "AttachmentKindEnum": "projects.models.Attachment.Kind",
+        "DecisionKindEnum": "projects.models.ProjectDecision.Kind",
     },
 }
 

@@ -3,8 +3,9 @@ import sys
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError, InterfaceError
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -72,6 +73,11 @@ def _work_for(user: User) -> dict:
             ]
         }
     return {"system": health.worker_status(), "sections": [report_worklist.generation_trouble()]}
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico on every site whatever the page says: send them to the static file."""
+    return redirect(static("favicon.ico"), permanent=True)
 
 
 @login_required

@@ -46,13 +46,15 @@ class BeneficiaryAdmin(admin.ModelAdmin):
     raw_id_fields = ["commune"]
 
 
-class MoneyEntryInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class MoneyEntryInline(admin.StackedInline):
     model = MoneyEntry
     extra = 0
     raw_id_fields = ["created_by"]
 
 
-class TransitionInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class TransitionInline(admin.StackedInline):
     model = ProjectTransition
     extra = 0
     readonly_fields = ["action", "from_status", "to_status", "reason", "by", "at"]

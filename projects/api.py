@@ -7,17 +7,22 @@ approval changes nothing until it is approved.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.http import FileResponse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from khuyencong import api, api_filters
+from khuyencong import api, api_filters, filetypes
 from periods.models import ReportingPeriod
 from projects import rules, selectors, services
 from projects.models import (
+    Attachment,
     Beneficiary,
     Fund,
     MoneyEntry,
@@ -25,6 +30,7 @@ from projects.models import (
     Plan,
     ProgressUpdate,
     Project,
+    ProjectDecision,
     Status,
 )
 from provinces import selectors as province_selectors
@@ -116,6 +122,76 @@ class BeneficiarySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "kind", "tax_code", "commune"]
 
 
+class EstablishmentSerializer(serializers.ModelSerializer):
+    commune_name = serializers.CharField(source="commune.name", read_only=True, default=None)
+    province = serializers.IntegerField(source="commune.province_id", read_only=True, default=None)
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "id",
+            "name",
+            "kind",
+            "tax_code",
+            "commune",
+            "commune_name",
+            "province",
+            "address",
+            "women_owned",
+            "ethnic_minority_owned",
+        ]
+
+
+class EstablishmentCreateSerializer(api.StrictSerializer):
+    name = serializers.CharField(max_length=255)
+    kind = serializers.ChoiceField(choices=Beneficiary.Kind.choices)
+    tax_code = serializers.CharField(
+        max_length=20,
+        required=False,
+        allow_blank=True,
+        help_text="10 digits (checked), 13 for a branch, 12 for a personal ID.",
+    )
+    commune = api.IdField(queryset=Commune.objects.all(), help_text="A commune of your provinces.")
+    address = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    women_owned = serializers.BooleanField(required=False)
+    ethnic_minority_owned = serializers.BooleanField(required=False)
+
+
+class AttachmentSerializer(serializers.ModelSerializer):
+    download = serializers.SerializerMethodField(help_text="Token download of the file.")
+
+    class Meta:
+        model = Attachment
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at", "download"]
+
+    def get_download(self, attachment) -> str:
+        request = self.context["request"]
+        return request.build_absolute_uri(f"/api/v1/projects/{attachment.project_id}/attachments/{attachment.pk}/")
+
+
+class AttachmentUploadSerializer(api.StrictSerializer):
+    kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
+    file = serializers.FileField(
+        help_text="PDF, JPEG, PNG, .docx, .xlsx, .odt or .ods, checked by content; macro-enabled files refused."
+    )
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    attachment = AttachmentSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ProjectDecision
+        fields = ["id", "kind", "number", "date", "signer", "attachment", "recorded_at"]
+
+
+class DecisionCreateSerializer(api.StrictSerializer):
+    kind = serializers.ChoiceField(choices=ProjectDecision.Kind.choices)
+    number = serializers.CharField(max_length=60)
+    date = serializers.DateField()
+    signer = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    file = serializers.FileField(required=False, help_text="The signed document (multipart); optional.")
+
+
 class MoneyEntrySerializer(serializers.ModelSerializer):
     amount = api.MoneyField(read_only=True)
 
@@ -153,6 +229,8 @@ class ProjectSerializer(serializers.ModelSerializer):
     disbursed = api.MoneyField(read_only=True, help_text="Total disbursed (giải ngân) to date.")
     settled = api.MoneyField(read_only=True, help_text="Total settled (quyết toán) to date.")
     beneficiaries = BeneficiarySerializer(many=True, read_only=True)
+    partner_provinces = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    decisions = DecisionSerializer(many=True, read_only=True)
     money_entries = MoneyEntrySerializer(many=True, read_only=True)
     progress = ProgressSerializer(many=True, read_only=True, source="progress_updates")
     actions = serializers.SerializerMethodField(help_text="Life-cycle actions the caller may take now.")
@@ -173,11 +251,13 @@ class ProjectSerializer(serializers.ModelSerializer):
             "activity_code",
             "location",
             "commune",
+            "former_commune_name",
             "start_date",
             "end_date",
             "is_pilot",
             "is_group",
             "is_inter_provincial",
+            "partner_provinces",
             "approved_support",
             "counterpart",
             "other_sources",
@@ -191,6 +271,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "beneficiaries",
+            "decisions",
             "money_entries",
             "progress",
             "actions",
@@ -243,11 +324,13 @@ class ProjectListSerializer(serializers.BaseSerializer):
             "activity_code": project.activity.code,
             "location": project.location,
             "commune": project.commune_id,
+            "former_commune_name": project.former_commune_name,
             "start_date": _day(project.start_date),
             "end_date": _day(project.end_date),
             "is_pilot": project.is_pilot,
             "is_group": project.is_group,
             "is_inter_provincial": project.is_inter_provincial,
+            "partner_provinces": [p.pk for p in project.partner_rows],
             "approved_support": _money(project.approved_support),
             "counterpart": _money(project.counterpart),
             "other_sources": _money(project.other_sources),
@@ -264,6 +347,18 @@ class ProjectListSerializer(serializers.BaseSerializer):
                 {"id": b.id, "name": b.name, "kind": b.kind, "tax_code": b.tax_code, "commune": b.commune_id}
                 for b in project.beneficiary_rows
             ],
+            "decisions": [
+                {
+                    "id": d.id,
+                    "kind": d.kind,
+                    "number": d.number,
+                    "date": _day(d.date),
+                    "signer": d.signer,
+                    "attachment": None if d.attachment is None else self._attachment(d.attachment, moment),
+                    "recorded_at": moment(d.recorded_at),
+                }
+                for d in project.decision_rows
+            ],
             "money_entries": [
                 {
                     "id": e.id,
@@ -277,6 +372,20 @@ class ProjectListSerializer(serializers.BaseSerializer):
             ],
             "progress": progress,
             "actions": [t.action for t in rules.allowed_transitions(self.context["request"].user, project)],
+        }
+
+    def _attachment(self, attachment, moment) -> dict:
+        return {
+            "id": attachment.id,
+            "kind": attachment.kind,
+            "original_name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "uploaded_at": moment(attachment.uploaded_at),
+            "download": self.context["request"].build_absolute_uri(
+                f"/api/v1/projects/{attachment.project_id}/attachments/{attachment.pk}/"
+            ),
         }
 
 
@@ -311,6 +420,19 @@ class ProjectWriteSerializer(api.StrictSerializer):
     activity = api.IdField(queryset=ActivityContent.objects.all())
     location = serializers.CharField(max_length=255, required=False, allow_blank=True)
     commune = api.IdField(queryset=Commune.objects.all(), required=False, allow_null=True)
+    former_commune_name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    beneficiaries = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=api.MAX_ID),
+        required=False,
+        max_length=100,
+        help_text="Ids of establishments you see (GET /api/v1/establishments/).",
+    )
+    partner_provinces = serializers.ListField(
+        child=api.IdField(queryset=Province.objects.all()),
+        required=False,
+        max_length=40,
+        help_text="Partner provinces of a regional-linkage project: they read it, never change it.",
+    )
     start_date = serializers.DateField()
     end_date = serializers.DateField()
     is_pilot = serializers.BooleanField(required=False)
@@ -400,6 +522,8 @@ def _project_queryset(user):
     return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
         "implementing_unit__names",
         "beneficiaries",
+        "partner_provinces",
+        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment")),
         "money_entries",
         Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period")),
     )
@@ -410,6 +534,8 @@ def _project_list_queryset(user):
     return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
         "implementing_unit__names",
         Prefetch("beneficiaries", queryset=Beneficiary.objects.all(), to_attr="beneficiary_rows"),
+        Prefetch("partner_provinces", queryset=Province.objects.all(), to_attr="partner_rows"),
+        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment"), to_attr="decision_rows"),
         Prefetch("money_entries", queryset=MoneyEntry.objects.all(), to_attr="money_rows"),
         Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period"), to_attr="progress_rows"),
     )
@@ -471,16 +597,44 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     def create(self, request, *args, **kwargs):
         data = dict(api.validated(ProjectWriteSerializer, data=request.data, context=self.get_serializer_context()))
         code = data.pop("code", "")
-        project = api.call_service(services.project_create, by=request.user, data=data, code=code)
+        beneficiaries = self._establishments(data.pop("beneficiaries", None))
+        partners = data.pop("partner_provinces", None)
+        project = api.call_service(
+            services.project_create,
+            by=request.user,
+            data=data,
+            code=code,
+            beneficiaries=beneficiaries,
+            partner_provinces=partners,
+        )
         response = self._answer(project, status.HTTP_201_CREATED)
         response["Location"] = f"{request.build_absolute_uri(request.path)}{project.pk}/"
         return response
 
+    def _establishments(self, ids: list[int] | None) -> list[Beneficiary] | None:
+        """Establishments by id, each one the caller sees; an unknown id is a field error, not a silent drop."""
+        if ids is None:
+            return None
+        found = {b.pk: b for b in selectors.establishment_list_for(user=self.request.user).filter(pk__in=ids)}
+        missing = [pk for pk in ids if pk not in found]
+        if missing:
+            raise api.field_error(
+                "beneficiaries", _("An establishment id is unknown or outside your provinces."), code="does_not_exist"
+            )
+        return [found[pk] for pk in dict.fromkeys(ids)]
+
+    def _for_change(self) -> Project:
+        """The write door: a partner province reads the project but changes nothing (404 as for others)."""
+        self.get_object()  # the read door first, so the 404 is the same whichever door refuses
+        return selectors.project_get_for_change(user=self.request.user, pk=self.kwargs["pk"])
+
     def update(self, request, *args, **kwargs):
-        project = self.get_object()
+        project = self._for_change()
         data = dict(api.validated(ProjectUpdateSerializer, data=request.data, context=self.get_serializer_context()))
         version, source = api.expected_version(request, data.pop("version", None), required=True)
         reason = data.pop("reason", "")
+        beneficiaries = self._establishments(data.pop("beneficiaries", None))
+        partners = data.pop("partner_provinces", None)
         loaded = project if version == project.version else _historical(project, version)
         try:
             updated = api.call_service(
@@ -490,13 +644,15 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
                 data=data,
                 expected_version=version,
                 reason=reason,
+                beneficiaries=beneficiaries,
+                partner_provinces=partners,
             )
         except services.StaleEdit as error:
             raise api.stale(source=source, current_version=project.version, changes=error.changes) from None
         return self._answer(updated)
 
     def _transition(self, request, pk, action_name):
-        project = self.get_object()
+        project = self._for_change()
         data = api.validated(TransitionSerializer, data=request.data, context=self.get_serializer_context())
         version, source = api.expected_version(request, data.get("version"), required=False)
         loaded = project if version in (None, project.version) else _historical(project, version)
@@ -517,7 +673,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="money-entries", url_name="money-entries")
     def money_entries(self, request, pk=None):
         """Record an advance, disbursement or settlement on an approved project (money_entry_add)."""
-        project = self.get_object()
+        project = self._for_change()
         data = api.validated(MoneyEntryCreateSerializer, data=request.data, context=self.get_serializer_context())
         entry = api.call_service(services.money_entry_add, project=project, by=request.user, **data)
         return Response(MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
@@ -529,7 +685,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @action(detail=True, methods=["post"], url_path="progress", url_name="progress")
     def progress(self, request, pk=None):
         """Create or update the project's progress for a reporting period (progress_save); a stale version is 409."""
-        project = self.get_object()
+        project = self._for_change()
         data = dict(api.validated(ProgressSaveSerializer, data=request.data, context=self.get_serializer_context()))
         version = data.pop("version", None)
         existed = ProgressUpdate.objects.filter(project=project, period=data["period"]).exists()
@@ -545,6 +701,150 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         row = ProgressUpdate.objects.select_related("period").get(pk=row.pk)
         code = status.HTTP_200_OK if existed else status.HTTP_201_CREATED
         return Response(ProgressSerializer(row).data, status=code)
+
+    def perform_content_negotiation(self, request, force=False):
+        # a download answers a file whatever Accept says; its refusals are JSON like every other answer
+        return super().perform_content_negotiation(request, force=force or self.action == "attachment_download")
+
+    @extend_schema(methods=["GET"], responses={200: AttachmentSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": AttachmentUploadSerializer},
+        responses={201: AttachmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="attachments",
+        url_name="attachments",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+    )
+    def attachments(self, request, pk=None):
+        """GET: the project's files. POST (multipart: `kind`, `file`): upload one, checked by its content as
+        on the page (PDF, images, Word, Excel, OpenDocument; macro-enabled files refused)."""
+        if request.method == "GET":
+            project = self.get_object()
+            page = self.paginate_queryset(list(project.attachments.order_by("-uploaded_at", "-pk")))
+            return self.get_paginated_response(
+                AttachmentSerializer(page, many=True, context=self.get_serializer_context()).data
+            )
+        project = self._for_change()
+        data = api.validated(AttachmentUploadSerializer, data=request.data, context=self.get_serializer_context())
+        attachment = api.call_service(
+            services.attachment_add, project=project, by=request.user, kind=data["kind"], uploaded_file=data["file"]
+        )
+        return Response(
+            AttachmentSerializer(attachment, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(
+        responses={
+            (200, content_type): OpenApiResponse(OpenApiTypes.BINARY, description="The file.")
+            for content_type in sorted({kind[1] for kind in filetypes.KINDS.values()})
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=rf"attachments/(?P<attachment_pk>{api.ID_REGEX})",
+        url_name="attachment-download",
+        filter_backends=[],
+    )
+    def attachment_download(self, request, pk=None, attachment_pk=None):
+        """One file of the project (partners too: the read door); 404 outside your scope or on another project."""
+        project = self.get_object()
+        attachment = project.attachments.filter(pk=int(attachment_pk)).first()
+        if attachment is None:
+            raise api.ApiError(status_code=404, code="not_found")
+        try:
+            handle = attachment.file.open("rb")
+        except FileNotFoundError:
+            raise api.ApiError(status_code=404, code="not_found") from None
+        response = FileResponse(
+            handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
+        )
+        response["Cache-Control"] = "private, no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+    @extend_schema(methods=["GET"], responses={200: DecisionSerializer(many=True)})
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": DecisionCreateSerializer, "application/json": DecisionCreateSerializer},
+        responses={201: DecisionSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="decisions",
+        url_name="decisions",
+        parser_classes=[JSONParser, MultiPartParser, FormParser],
+        filter_backends=[],
+    )
+    def decisions(self, request, pk=None):
+        """GET: the decisions and documents of the life cycle, by date. POST: record one (approval,
+        contract, assignment, acceptance, liquidation, settlement) with number, date, signer and file."""
+        if request.method == "GET":
+            project = self.get_object()
+            rows = list(project.decisions.select_related("attachment").order_by("date", "pk"))
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(
+                DecisionSerializer(page, many=True, context=self.get_serializer_context()).data
+            )
+        project = self._for_change()
+        data = dict(api.validated(DecisionCreateSerializer, data=request.data, context=self.get_serializer_context()))
+        decision = api.call_service(
+            services.decision_record,
+            project=project,
+            by=request.user,
+            kind=data["kind"],
+            number=data["number"],
+            date=data["date"],
+            signer=data.get("signer", ""),
+            uploaded_file=data.get("file"),
+        )
+        return Response(
+            DecisionSerializer(decision, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
+        )
+
+
+class EstablishmentFilter(filters.FilterSet):
+    search = filters.CharFilter(
+        method="filter_search", max_length=100, label="Name, tax code or commune (no diacritics needed)"
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = ["search"]
+
+    def filter_search(self, queryset, name, value):
+        return selectors.establishment_search(queryset, value)
+
+
+@extend_schema_view(
+    create=extend_schema(request=EstablishmentCreateSerializer, responses={201: EstablishmentSerializer})
+)
+class EstablishmentViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """The registry of rural industrial establishments (cơ sở thụ hưởng) you see: those in a commune of
+    your provinces or on one of your projects. Create adds one in a commune of your provinces."""
+
+    serializer_class = EstablishmentSerializer
+    filterset_class = EstablishmentFilter
+    ordering_fields = ["name", "id"]
+    ordering = ["name", "id"]
+    lookup_value_regex = api.ID_REGEX
+
+    def get_queryset(self):
+        return selectors.establishment_list_for(user=self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = dict(
+            api.validated(EstablishmentCreateSerializer, data=request.data, context=self.get_serializer_context())
+        )
+        establishment = api.call_service(services.establishment_create, by=request.user, **data)
+        establishment = selectors.establishment_list_for(user=request.user).get(pk=establishment.pk)
+        return Response(self.get_serializer(establishment).data, status=status.HTTP_201_CREATED)
 
 
 def _transition_view(name: str, transition: rules.Transition):

@@ -165,6 +165,22 @@ def _support(rng: random.Random, code: str) -> int:
     return int(round(value)) * MILLION
 
 
+def _meet_share_ceiling(project: Project, code: str) -> None:
+    """Raise a national project's counterpart until its support is within the circular's share of the cost
+    (no random draw: the same seed still gives the same rows). Amounts above a ceiling are left as drawn."""
+    shares = [
+        share
+        for activity, _case, share, _amount, _advance in project_services.NATIONAL_CEILINGS
+        if activity == code and share is not None
+    ]
+    if not shares:
+        return
+    share = max(shares)
+    needed = project.approved_support * (100 - share) / share - project.other_sources
+    if project.counterpart < needed:
+        project.counterpart = Decimal(-(-int(needed) // MILLION) * MILLION)  # whole millions, rounded up
+
+
 @transaction.atomic
 def demo_clear() -> dict[str, int]:
     """Delete every demo row (see module docstring). Raw deletes: no history rows, no per-row signals."""
@@ -350,6 +366,8 @@ class _Seeder:
             search_text=fold(f"{project_code} {title} {names} {province.name} {location}"),
             created_by=self.author,
         )
+        if fund == Fund.NATIONAL:
+            _meet_share_ceiling(project, code)
         draft = _Draft(project=project, territory=territory, beneficiaries=beneficiaries)
         draft.money = self._money(status, support, start, end)
         self.drafts.append(draft)

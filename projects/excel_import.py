@@ -21,7 +21,7 @@ from openpyxl.utils.datetime import from_excel
 
 from khuyencong import numbers
 from khuyencong.text import fold
-from projects import rules, services
+from projects import rules, services, tax_codes
 from projects.excel_common import (
     ACTIVITY_SHEET,
     BENEFICIARY_KINDS,
@@ -540,6 +540,11 @@ def _check_beneficiary(row: _RowErrors, values: dict) -> dict | None:
                 "leading zeros are kept."
             ),
         )
+    elif tax_code:
+        try:
+            tax_code = tax_codes.normalise(tax_code)  # the check digit, as on the form
+        except ValidationError as error:
+            row.add("tax_code", error.messages[0])
     kind = BENEFICIARY_KINDS_BY_TEXT.get(fold(kind_text))
     if kind is None:
         row.add(

@@ -4,8 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from projects.models import Attachment, Fund, MoneyEntry, Project, Status
-from provinces.models import ActivityContent, Province, Unit
+from projects.models import Attachment, Beneficiary, Fund, MoneyEntry, Project, ProjectDecision, Status
+from provinces.models import ActivityContent, Commune, Province, Unit
 
 
 class DateInput(forms.DateInput):
@@ -35,6 +35,8 @@ class ProjectForm(forms.ModelForm):
             "plan_year",
             "fund",
             "activity",
+            "commune",
+            "former_commune_name",
             "location",
             "start_date",
             "end_date",
@@ -44,10 +46,26 @@ class ProjectForm(forms.ModelForm):
             "is_pilot",
             "is_group",
             "is_inter_provincial",
+            "partner_provinces",
         ]
-        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "partner_provinces": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "is_pilot": _("Two or more linked activity contents, large scale, more than a year."),
+        }
 
-    def __init__(self, *args, provinces=None, **kwargs):
+    # Chosen from the registry with the search beside it (static/js/portal.js moves a ticked result here).
+    beneficiaries = forms.ModelMultipleChoiceField(
+        label=_("Establishments (beneficiaries)"),
+        queryset=Beneficiary.objects.none(),
+        required=False,
+        widget=forms.MultipleHiddenInput,
+    )
+
+    def __init__(self, *args, provinces=None, establishments=None, partner_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
         if provinces is not None:
             self.fields["province"].queryset = provinces
@@ -55,11 +73,120 @@ class ProjectForm(forms.ModelForm):
                 Unit.objects.filter(province__in=provinces).prefetch_related("names").select_related("province")
             )
         self.fields["activity"].queryset = ActivityContent.objects.all()
+        if establishments is not None:
+            self.fields["beneficiaries"].queryset = establishments
+        self.fields["partner_provinces"].queryset = (
+            partner_choices if partner_choices is not None else Province.objects.none()
+        )
+        # The commune list follows the chosen province (htmx reloads it from projects:communes).
+        self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by("name")
+        self.fields["commune"].label = _("Commune (today)")
+        self.fields["commune"].label_from_instance = lambda commune: commune.name  # the province is chosen above
+        if self.instance.pk is None:
+            del self.fields["reason"]  # a new project has nothing approved to change yet
+        # Say what to choose instead of Django's "---------".
+        self.fields["province"].empty_label = _("Choose the province")
+        self.fields["implementing_unit"].empty_label = _("Choose the implementing unit")
+        self.fields["activity"].empty_label = _("Choose the activity content")
+        self.fields["fund"].choices = [("", _("Choose the fund")), *Fund.choices]
         for name in ("approved_support", "counterpart", "other_sources"):
             self.fields[name].widget.attrs.update({"step": "1", "min": "0", "inputmode": "numeric"})
 
+    def _province(self):
+        """The province whose communes are offered: the one posted, else the project's, else the first offered."""
+        value = self.data.get(self.add_prefix("province")) if self.is_bound else None
+        value = value or self.initial.get("province") or (self.instance.province_id if self.instance.pk else None)
+        province = (
+            value
+            if isinstance(value, Province)
+            else Province.objects.filter(pk=str(value)).first()
+            if value and str(value).isdigit()
+            else None
+        )
+        if province is None:
+            return None
+        from provinces import selectors as province_selectors
+
+        return province_selectors.province_on(province)  # communes are those of today's provinces
+
+    def chosen_establishments(self):
+        """The establishments the form currently carries, to show them ticked in the chosen list."""
+        if self.is_bound:
+            ids = [value for value in self.data.getlist(self.add_prefix("beneficiaries")) if str(value).isdigit()]
+        else:
+            ids = [b.pk for b in self.initial.get("beneficiaries", [])] if self.initial.get("beneficiaries") else []
+            if not ids and self.instance.pk:
+                ids = list(self.instance.beneficiaries.values_list("pk", flat=True))
+        return self.fields["beneficiaries"].queryset.filter(pk__in=ids).select_related("commune")
+
     def _post_clean(self):
         """Model validation (and its English messages) is left to the services."""
+
+
+class EstablishmentForm(forms.ModelForm):
+    """A new establishment entered in place on the project form (prefix `new`): all optional until named."""
+
+    class Meta:
+        model = Beneficiary
+        fields = ["name", "kind", "tax_code", "commune", "address", "women_owned", "ethnic_minority_owned"]
+        labels = {"name": _("Name of the new establishment"), "commune": _("Commune")}
+        help_texts = {"tax_code": _("10 digits, or 13 for a branch (0123456789-001); checked by its check digit.")}
+
+    def __init__(self, *args, communes=None, **kwargs):
+        kwargs.setdefault("prefix", "new")
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+        self.fields["kind"].choices = [("", "—")] + list(Beneficiary.Kind.choices)
+        self.fields["commune"].queryset = communes if communes is not None else Commune.objects.none()
+        self.fields["tax_code"].widget.attrs.update({"inputmode": "numeric", "maxlength": "16"})
+
+    @property
+    def is_filled(self) -> bool:
+        return self.is_bound and bool((self.data.get(self.add_prefix("name")) or "").strip())
+
+    def _post_clean(self):
+        """Validation is the service's (establishment_create)."""
+
+
+class DecisionForm(forms.Form):
+    """A decision or document of the life cycle: number, date, signer and its file."""
+
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=ProjectDecision.Kind.choices)
+    number = forms.CharField(label=_("Document number"), max_length=60)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    signer = forms.CharField(label=_("Signed by"), max_length=255, required=False)
+    file = forms.FileField(label=_("File (PDF, Word, Excel, OpenDocument)"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "decision_%s")
+        super().__init__(*args, **kwargs)
+
+
+class TransitionDecisionForm(forms.Form):
+    """The document a step is decided by, entered with the step (all optional)."""
+
+    number = forms.CharField(label=_("Document number"), max_length=60, required=False)
+    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    signer = forms.CharField(label=_("Signed by"), max_length=255, required=False)
+    file = forms.FileField(label=_("File"), required=False)
+
+
+class CeilingForm(forms.Form):
+    """A support ceiling of a People's Council resolution, entered by the province's approver."""
+
+    activity = forms.ModelChoiceField(label=_("Activity content"), queryset=ActivityContent.objects.all())
+    variant = forms.CharField(label=_("Case"), max_length=120, required=False)
+    legal_basis = forms.CharField(label=_("Legal basis (resolution)"), max_length=255)
+    valid_from = forms.DateField(label=_("In force from"), widget=DateInput())
+    valid_to = forms.DateField(label=_("In force until"), widget=DateInput(), required=False)
+    max_share = forms.DecimalField(
+        label=_("Maximum share of the cost (%)"), max_digits=5, decimal_places=2, required=False
+    )
+    max_amount = forms.DecimalField(label=_("Maximum amount (VND)"), max_digits=18, decimal_places=0, required=False)
+    max_advance_share = forms.DecimalField(
+        label=_("Maximum advances (per cent of the support)"), max_digits=5, decimal_places=2, required=False
+    )
 
 
 class MoneyEntryForm(forms.Form):
@@ -82,7 +209,7 @@ class ProgressForm(forms.Form):
 
 class AttachmentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Attachment.Kind.choices)
-    file = forms.FileField(label=_("File (PDF, JPEG, PNG or XLSX)"))
+    file = forms.FileField(label=_("File (PDF, JPEG, PNG, Word, Excel, OpenDocument)"))
 
     def __init__(self, *args, **kwargs):
         # Shown beside the money form, which has a "kind" too: ids of their own keep each label on its field.
@@ -96,6 +223,12 @@ class ReasonForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
+
+
+class OrderingFilter(django_filters.OrderingFilter):
+    """django-filter's ordering with our own "descending" label: the library has no Vietnamese catalogue."""
+
+    descending_fmt = _("%s (descending)")
 
 
 class ProjectFilter(django_filters.FilterSet):
@@ -114,7 +247,7 @@ class ProjectFilter(django_filters.FilterSet):
     late = django_filters.ChoiceFilter(
         label=_("Schedule"), choices=[("1", _("late")), ("0", _("on time"))], method="filter_late", empty_label=_("All")
     )
-    order = django_filters.OrderingFilter(
+    order = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
         fields=[

@@ -102,6 +102,9 @@ class Beneficiary(models.Model):
     tax_code = models.CharField(_("tax code"), max_length=14, blank=True)
     commune = models.ForeignKey("provinces.Commune", on_delete=models.PROTECT, null=True, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Decree 235/2025: establishments owned by women or by people of an ethnic minority come first.
+    women_owned = models.BooleanField(_("owned or run by a woman"), default=False)
+    ethnic_minority_owned = models.BooleanField(_("owned by an ethnic minority person"), default=False)
     # Establishments without a tax code are matched by folded name (and commune, kind): indexed.
     name_folded = models.CharField(max_length=255, editable=False, default="", db_index=True)
 
@@ -165,6 +168,19 @@ class Project(models.Model):
     location = models.CharField(_("location"), max_length=255, blank=True)
     commune = models.ForeignKey(
         "provinces.Commune", verbose_name=_("commune"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    former_commune_name = models.CharField(
+        _("former commune name"),
+        max_length=255,
+        blank=True,
+        help_text=_("The commune or district as named before the July 2025 reorganisation, for older projects."),
+    )
+    partner_provinces = models.ManyToManyField(
+        "provinces.Province",
+        verbose_name=_("partner provinces (regional linkage)"),
+        blank=True,
+        related_name="partner_projects",
+        help_text=_("Provinces linked by the project (liên kết vùng): they see it, read-only."),
     )
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"))
@@ -350,9 +366,13 @@ def attachment_path(instance, filename):
 
 
 class Attachment(models.Model):
-    """A file on a project: acceptance minutes, photos, invoices. Served only through a checked view."""
+    """A file on a project: outline, decisions, acceptance minutes, photos, invoices. Served only through
+    a checked view."""
 
     class Kind(models.TextChoices):
+        OUTLINE = "outline", _("project outline (thuyết minh)")
+        SUBMISSION = "submission", _("submission (tờ trình)")
+        DECISION = "decision", _("decision or contract")
         ACCEPTANCE = "acceptance", _("acceptance minutes")
         PHOTO = "photo", _("photo")
         INVOICE = "invoice", _("invoice")
@@ -379,3 +399,107 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ProjectDecision(models.Model):
+    """A decision or document of the project's life (quyết định, hợp đồng, biên bản): number, date, signer, file."""
+
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", _("approval decision")
+        CONTRACT = "contract", _("contract")
+        ASSIGNMENT = "assignment", _("assignment decision")
+        ACCEPTANCE = "acceptance", _("acceptance record (nghiệm thu)")
+        LIQUIDATION = "liquidation", _("contract liquidation")
+        SETTLEMENT = "settlement", _("settlement (quyết toán)")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    number = models.CharField(_("number"), max_length=60)
+    date = models.DateField(_("date"))
+    signer = models.CharField(_("signed by"), max_length=255, blank=True)
+    attachment = models.ForeignKey(
+        Attachment, verbose_name=_("file"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("project decision")
+        verbose_name_plural = _("project decisions")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "number"], name="decision_number_unique"),
+            models.CheckConstraint(condition=~Q(number=""), name="decision_has_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number} ({self.date:%d/%m/%Y})"
+
+
+class SupportCeiling(models.Model):
+    """The most state support the law allows for one activity content (mức hỗ trợ tối đa), as data.
+
+    National fund: the ministry's circular (28/2018/TT-BCT as amended by 64/2024/TT-BCT), province empty.
+    Local fund: a province's People's Council resolution, entered by that province's approver. Each row is
+    in force from `valid_from` to `valid_to` (inclusive); an empty limit means "not known: no check".
+    """
+
+    fund = models.CharField(_("fund"), max_length=10, choices=Fund.choices)
+    province = models.ForeignKey(
+        "provinces.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_ceilings",
+        help_text=_("Empty for the national fund."),
+    )
+    activity = models.ForeignKey(
+        "provinces.ActivityContent", verbose_name=_("activity content"), on_delete=models.PROTECT
+    )
+    variant = models.CharField(
+        _("case"), max_length=120, blank=True, help_text=_("e.g. a technology line, when the text sets its own limit.")
+    )
+    legal_basis = models.CharField(_("legal basis"), max_length=255)
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    max_share = models.DecimalField(
+        _("maximum share of the cost (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    max_amount = money_field(_("maximum amount (VND)"), null=True, blank=True)
+    max_advance_share = models.DecimalField(
+        _("maximum advances (per cent of the support)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support ceiling")
+        verbose_name_plural = _("support ceilings")
+        ordering = ["fund", "activity__code", "-valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(fund="national", province__isnull=True) | Q(fund="local", province__isnull=False),
+                name="ceiling_national_has_no_province",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=F("valid_from")), name="ceiling_dates"
+            ),
+            models.CheckConstraint(
+                condition=(Q(max_share__isnull=True) | Q(max_share__gt=0, max_share__lte=100))
+                & (Q(max_advance_share__isnull=True) | Q(max_advance_share__gt=0, max_advance_share__lte=100))
+                & (Q(max_amount__isnull=True) | Q(max_amount__gt=0)),
+                name="ceiling_limits_sane",
+            ),
+            models.UniqueConstraint(
+                fields=["fund", "province", "activity", "variant", "valid_from"],
+                nulls_distinct=False,
+                name="ceiling_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {self.variant} · {self.legal_basis}".replace("  ", " ")

@@ -3,39 +3,67 @@
 import datetime
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from khuyencong.text import fold
 from periods import selectors as period_selectors
-from projects.models import MoneyEntry, ProgressUpdate, Project
+from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
 from projects.rules import ACTIVE_STATUSES
 from provinces import selectors as province_selectors
-from provinces.models import User
+from provinces.models import Commune, User
 
 MONEY = DecimalField(max_digits=19, decimal_places=0)
 
 
 def project_list_for(*, user: User) -> QuerySet[Project]:
-    """Projects this user may see: all for ministry staff, their province's (and predecessors') otherwise."""
+    """The read door: projects this user may see. All for ministry staff; otherwise their province's (and
+    its predecessors'), plus the projects that name their province a partner (liên kết vùng), read-only."""
+    queryset = Project.objects.select_related("province", "activity", "implementing_unit")
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if ids is None:
+        return queryset
+    partner = Project.partner_provinces.through.objects.filter(project_id=OuterRef("pk"), province_id__in=ids)
+    return queryset.filter(Q(province_id__in=ids) | Exists(partner))
+
+
+def project_change_list_for(*, user: User) -> QuerySet[Project]:
+    """The write door: projects this user may change, their own province's only (partners read, never write)."""
     queryset = Project.objects.select_related("province", "activity", "implementing_unit")
     return province_selectors.scope_for_user(queryset, user=user)
 
 
 def project_get_for(*, user: User, pk: int) -> Project:
-    """The one door to a single project: 404 for anything outside the user's scope."""
+    """The one door to a single project to read: 404 for anything outside the user's scope."""
     try:
         return project_list_for(user=user).get(pk=pk)
     except (Project.DoesNotExist, ValueError):
         raise Http404 from None
 
 
+def project_get_for_change(*, user: User, pk: int) -> Project:
+    """The one door to a single project to change: 404 for a partner province's officer as for any other."""
+    try:
+        return project_change_list_for(user=user).get(pk=pk)
+    except (Project.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def may_change(*, user: User, project: Project) -> bool:
+    """Whether the project is in the user's write scope (the page hides what a partner may not do)."""
+    ids = province_selectors.province_ids_in_scope(user=user)
+    return ids is None or project.province_id in ids
+
+
 def project_detail_for(*, user: User, pk: int) -> Project:
     """A project with everything its page shows, loaded in a fixed number of queries."""
     queryset = project_list_for(user=user).prefetch_related(
-        "beneficiaries",
+        Prefetch("beneficiaries", queryset=Beneficiary.objects.select_related("commune")),
+        "partner_provinces",
+        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment", "recorded_by")),
+        "commune",
         Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by")),
         Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period", "updated_by")),
         "attachments",
@@ -81,6 +109,15 @@ def with_money(queryset: QuerySet[Project], *, until: datetime.date | None = Non
     )
 
 
+def money_total(project: Project, kind: str, *, until: datetime.date | None = None) -> Decimal:
+    """A project's total of one kind of money entry (up to a date): the one sum the services' checks use
+    (approved support, advance ceiling), so every rule counts the same entries."""
+    entries = MoneyEntry.objects.filter(project_id=project.pk, kind=kind)
+    if until:
+        entries = entries.filter(date__lte=until)
+    return entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+
+
 def disbursed_by(project: Project, day: datetime.date) -> Decimal:
     """The amount disbursed on a project up to and including a cut-off date."""
     total = project.money_entries.filter(kind=MoneyEntry.Kind.DISBURSEMENT, date__lte=day).aggregate(t=Sum("amount"))[
@@ -93,7 +130,7 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
     progress = ProgressUpdate.objects.filter(period_selectors.same_period(period))
     return (
-        with_money(project_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
+        with_money(project_change_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
         .annotate(
             disbursed_in_period=money_sum(MoneyEntry.Kind.DISBURSEMENT, since=period.starts_on, until=period.ends_on)
         )
@@ -105,7 +142,7 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 def this_period_missing_count(*, user: User, period) -> int:
     """How many of the officer's active projects have no progress row for the period yet."""
     return (
-        project_list_for(user=user)
+        project_change_list_for(user=user)
         .filter(status__in=ACTIVE_STATUSES)
         .exclude(period_selectors.same_period(period, "progress_updates__period"))
         .count()
@@ -162,3 +199,51 @@ def registration_years() -> list[int]:
     from projects.models import NationalPlanRegistration
 
     return list(NationalPlanRegistration.objects.order_by("-plan_year").values_list("plan_year", flat=True).distinct())
+
+
+# Establishments (cơ sở thụ hưởng) -----------------------------------------------------------------------
+
+
+def establishment_list_for(*, user: User) -> QuerySet[Beneficiary]:
+    """Establishments this user may see: those in a commune of their provinces, or on one of their projects."""
+    queryset = Beneficiary.objects.select_related("commune__province")
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if ids is None:
+        return queryset
+    on_project = Project.beneficiaries.through.objects.filter(
+        beneficiary_id=OuterRef("pk"), project__province_id__in=ids
+    )
+    return queryset.filter(Q(commune__province_id__in=ids) | Exists(on_project))
+
+
+def establishment_get_for(*, user: User, pk: int) -> Beneficiary:
+    try:
+        return establishment_list_for(user=user).get(pk=pk)
+    except (Beneficiary.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
+def establishment_search(queryset: QuerySet[Beneficiary], text: str) -> QuerySet[Beneficiary]:
+    """Every word found, ignoring diacritics and case, in the name, the tax code or the commune's name:
+    "dan lat" finds "Hợp tác xã đan lát Tân Phú"."""
+    words = fold(text).split()
+    communes = [(pk, fold(name)) for pk, name in Commune.objects.values_list("pk", "name")] if words else []
+    for word in words:
+        digits = word.replace("-", "")
+        # Commune names are reference data (a few thousand): folded here, as SQLite and PostgreSQL both can.
+        commune_ids = [pk for pk, folded in communes if word in folded]
+        condition = Q(name_folded__contains=word) | Q(commune_id__in=commune_ids)
+        if digits.isdigit():
+            condition |= Q(tax_code__startswith=digits[:10]) | Q(tax_code__contains=word)
+        queryset = queryset.filter(condition)
+    return queryset.order_by("name", "pk")
+
+
+def timeline_for(project: Project) -> list[dict]:
+    """The project's life in date order: each step of the cycle and each decision or document recorded."""
+    from django.utils import timezone as tz
+
+    events = [{"date": tz.localdate(t.at), "at": t.at, "transition": t} for t in project.transitions.all()] + [
+        {"date": d.date, "at": d.recorded_at, "decision": d} for d in project.decisions.all()
+    ]
+    return sorted(events, key=lambda event: (event["date"], event["at"]))

@@ -7,6 +7,7 @@ that may not act, and StaleEdit when someone else saved the record since it was 
 import datetime
 import hashlib
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +22,7 @@ from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API c
 from khuyencong.text import fold
 from periods import selectors as period_selectors
 from periods import services as period_services
-from projects import notify, rules
+from projects import ceilings, notify, rules, selectors, tax_codes
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -32,11 +33,13 @@ from projects.models import (
     ProgressUpdate,
     Project,
     ProjectAdjustment,
+    ProjectDecision,
     ProjectTransition,
     Status,
+    SupportCeiling,
 )
 from provinces import selectors as province_selectors
-from provinces.models import ActivityContent, Province, User
+from provinces.models import ActivityContent, Commune, Province, User
 
 PROJECT_FIELDS = [
     "title",
@@ -47,6 +50,7 @@ PROJECT_FIELDS = [
     "activity",
     "location",
     "commune",
+    "former_commune_name",
     "start_date",
     "end_date",
     "is_pilot",
@@ -95,11 +99,18 @@ TEXT_LIMITS = {
     "code": gettext_lazy("The code is longer than %(n)s characters."),
     "title": gettext_lazy("The title is longer than %(n)s characters."),
     "location": gettext_lazy("The location is longer than %(n)s characters."),
+    "former_commune_name": gettext_lazy("The former commune name is longer than %(n)s characters."),
 }
 
 
-def validate_project_data(data: dict) -> None:
-    """The rules a project must satisfy, whatever door it came through (form, import, API)."""
+def validate_project_data(
+    data: dict, *, on: datetime.date | None = None, advanced: Decimal = Decimal(0), partners=None
+) -> None:
+    """The rules a project must satisfy, whatever door it came through (form, import, API).
+
+    `on`: the day whose support ceilings apply (the approval day of an approved project, else today);
+    `advanced`: advances already recorded, held against the advance ceiling; `partners`: partner provinces.
+    """
     errors: dict[str, str] = {}
     for field, message in TEXT_LIMITS.items():
         limit = Project._meta.get_field(field).max_length
@@ -131,8 +142,29 @@ def validate_project_data(data: dict) -> None:
         and unit.province_id != province_selectors.province_on(province).pk
     ):
         errors["implementing_unit"] = _("The implementing unit belongs to another province.")
+    commune: Commune | None = data.get("commune")
+    # communes are today's: those of the province, or of the province it has become
+    if commune and province and commune.province_id not in (province.pk, province_selectors.province_on(province).pk):
+        errors["commune"] = _("This commune is not in %(province)s.") % {"province": province.name}
+    if partners and province:
+        own = province_selectors.province_family_ids(province_id=province_selectors.province_on(province).pk)
+        if any(partner.pk in own for partner in partners):
+            errors["partner_provinces"] = _("A partner province must be another province than the project's own.")
+        elif not data.get("is_inter_provincial"):
+            errors["partner_provinces"] = _("Tick “inter-provincial or regional” for a project with partner provinces.")
     if errors:
         raise ValidationError(errors)
+    if activity and province and data.get("fund") and data.get("approved_support") is not None:
+        support = data["approved_support"]
+        ceilings.check(
+            fund=data["fund"],
+            province=province,
+            activity=activity,
+            support=support,
+            total_cost=support + (data.get("counterpart") or 0) + (data.get("other_sources") or 0),
+            on=on or timezone.localdate(),
+            advanced=advanced,
+        )
 
 
 def _activity_valid_in(activity: ActivityContent, year: int) -> bool:
@@ -156,25 +188,41 @@ def _next_code(province: Province, year: int) -> str:
 
 
 @transaction.atomic
-def project_create(*, by: User, data: dict, beneficiaries: list[Beneficiary] | None = None, code: str = "") -> Project:
+def project_create(
+    *,
+    by: User,
+    data: dict,
+    beneficiaries: list[Beneficiary] | None = None,
+    code: str = "",
+    partner_provinces: list[Province] | None = None,
+) -> Project:
     """Draft a project (status proposed) for a province in the author's scope."""
     if not (rules.is_editor(by) or by.sees_all_provinces):
         raise PermissionDenied(_("Your role cannot create projects."))
     data = {key: data.get(key) for key in PROJECT_FIELDS if key in data}
+    if data.get("former_commune_name") is None:
+        data.pop("former_commune_name", None)
     _check_in_scope(by, data["province"])
     checked = {**data, "code": code} if code else data  # the code's limit is checked with the rest
-    validate_project_data(checked)
+    validate_project_data(checked, partners=partner_provinces)
     data = {key: checked[key] for key in data}
     if code and Project.objects.filter(code=code).exists():
         raise ValidationError({"code": _("Another project already has the code %(code)s.") % {"code": code}})
     project = Project(**data, code=code or _next_code(data["province"], data["plan_year"]), created_by=by)
     _refresh_search_text(project)
     _save(project, by=by)
+    if partner_provinces:
+        project.partner_provinces.set(partner_provinces)
     if beneficiaries:
         project.beneficiaries.set(beneficiaries)
         _refresh_search_text(project)
         Project.objects.filter(pk=project.pk).update(search_text=project.search_text)
     return project
+
+
+def _ceiling_day(project: Project) -> datetime.date:
+    """The ceilings of the approval day bind an approved project; a draft meets today's."""
+    return timezone.localdate(project.approved_at) if project.approved_at else timezone.localdate()
 
 
 def _locked(project: Project, expected_version: int | None) -> Project:
@@ -198,17 +246,35 @@ def _diff_against(current: Project, loaded: Project) -> dict[str, tuple[str, str
 
 
 @transaction.atomic
-def project_update(*, project: Project, by: User, data: dict, expected_version: int, reason: str = "") -> Project:
+def project_update(
+    *,
+    project: Project,
+    by: User,
+    data: dict,
+    expected_version: int,
+    reason: str = "",
+    beneficiaries: list[Beneficiary] | None = None,
+    partner_provinces: list[Province] | None = None,
+) -> Project:
     """Edit a project. Before approval fields change directly; after approval, changing approved
     figures or dates needs a reason and becomes an adjustment awaiting approval (status `adjusting`).
-    Refused with StaleEdit when the project changed since `expected_version` was read."""
+    Refused with StaleEdit when the project changed since `expected_version` was read.
+    `beneficiaries` and `partner_provinces`: None leaves them as they are."""
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers edit projects."))
     _check_in_scope(by, project.province)
     current = _locked(project, expected_version)
     data = {key: value for key, value in data.items() if key in PROJECT_FIELDS}
+    if data.get("former_commune_name") is None:
+        data.pop("former_commune_name", None)
     merged = {field: getattr(current, field) for field in PROJECT_FIELDS} | data
-    validate_project_data(merged)
+    partners = list(current.partner_provinces.all()) if partner_provinces is None else partner_provinces
+    validate_project_data(
+        merged,
+        on=_ceiling_day(current),
+        advanced=selectors.money_total(current, MoneyEntry.Kind.ADVANCE),
+        partners=partners,
+    )
     data = {key: merged[key] for key in data}
     if "province" in data and data["province"] != current.province:
         _check_in_scope(by, data["province"])
@@ -235,6 +301,10 @@ def project_update(*, project: Project, by: User, data: dict, expected_version: 
         )
     for key, value in direct.items():
         setattr(current, key, value)
+    if partner_provinces is not None:
+        current.partner_provinces.set(partner_provinces)
+    if beneficiaries is not None:
+        current.beneficiaries.set(beneficiaries)
     current.version += 1
     _refresh_search_text(current)
     _save(current, by=by)
@@ -270,8 +340,12 @@ def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool,
         for field, (_old, new) in adjustment.changes.items():
             value = datetime.date.fromisoformat(new) if field.endswith("_date") else Decimal(new)
             setattr(project, field, value)
-        validate_project_data({field: getattr(project, field) for field in PROJECT_FIELDS})
-        _check_ceiling(project, project.approved_support)
+        validate_project_data(
+            {field: getattr(project, field) for field in PROJECT_FIELDS},
+            on=_ceiling_day(project),
+            advanced=selectors.money_total(project, MoneyEntry.Kind.ADVANCE),
+        )
+        _check_recorded_money(project, project.approved_support)
     adjustment.decision = ProjectAdjustment.Decision.APPROVED if approve else ProjectAdjustment.Decision.REJECTED
     adjustment.decided_by, adjustment.decided_at = by, timezone.now()
     adjustment.save()
@@ -291,11 +365,30 @@ def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool,
     return project
 
 
+# The document each step of the life cycle is decided by (number, date, signer, file), when given.
+DECISION_OF_ACTION = {
+    "approve": ProjectDecision.Kind.APPROVAL,
+    "start": ProjectDecision.Kind.CONTRACT,
+    "accept": ProjectDecision.Kind.ACCEPTANCE,
+    "close": ProjectDecision.Kind.LIQUIDATION,
+    "settle": ProjectDecision.Kind.SETTLEMENT,
+}
+
+
 @transaction.atomic
 def project_transition(
-    *, project: Project, action: str, by: User, reason: str = "", expected_version: int | None = None
+    *,
+    project: Project,
+    action: str,
+    by: User,
+    reason: str = "",
+    expected_version: int | None = None,
+    decision: dict | None = None,
 ) -> Project:
-    """Move a project along its life cycle, if the action is allowed from its status for this role."""
+    """Move a project along its life cycle, if the action is allowed from its status for this role.
+
+    `decision`: the document of the step (number, date, signer, uploaded_file), recorded with it; the
+    approval is checked against the support ceilings in force on the day."""
     transition = rules.TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action."))
@@ -311,12 +404,21 @@ def project_transition(
     if transition.needs_reason and not reason.strip():
         raise ValidationError({"reason": _("Please give a reason.")})
     if action == "approve":
+        validate_project_data(
+            {field: getattr(project, field) for field in PROJECT_FIELDS},
+            on=timezone.localdate(),
+            advanced=selectors.money_total(project, MoneyEntry.Kind.ADVANCE),
+        )
         project.approved_at = timezone.now()
         # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
         project.province = province_selectors.province_on(project.province)
     done = ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
+    if decision and any(decision.get(key) for key in ("number", "date", "signer", "uploaded_file")):
+        if action not in DECISION_OF_ACTION:
+            raise ValidationError(_("“%(action)s” is not decided by a document.") % {"action": transition.label})
+        _decision_create(project=project, by=by, kind=DECISION_OF_ACTION[action], **decision)
     project.status = transition.target
     project.version += 1
     _save(project, by=by)
@@ -324,13 +426,9 @@ def project_transition(
     return project
 
 
-def _sum(project: Project, kind: str) -> Decimal:
-    return project.money_entries.filter(kind=kind).aggregate(total=Sum("amount"))["total"] or Decimal(0)
-
-
-def _check_ceiling(project: Project, ceiling: Decimal) -> None:
+def _check_recorded_money(project: Project, ceiling: Decimal) -> None:
     for kind in (MoneyEntry.Kind.ADVANCE, MoneyEntry.Kind.DISBURSEMENT, MoneyEntry.Kind.SETTLEMENT):
-        if _sum(project, kind) > ceiling:
+        if selectors.money_total(project, kind) > ceiling:
             raise ValidationError(_("Recorded money would exceed the approved state support."))
 
 
@@ -352,7 +450,7 @@ def money_entry_add(
         raise ValidationError({"amount": _("The amount must be greater than zero.")})
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
-    total = _sum(project, kind) + amount
+    total = selectors.money_total(project, kind) + amount
     if total > project.approved_support:
         raise ValidationError(
             {
@@ -360,8 +458,20 @@ def money_entry_add(
                 % {"total": numbers.format_vnd(total), "support": numbers.format_vnd(project.approved_support)}
             }
         )
-    if kind == MoneyEntry.Kind.SETTLEMENT and total > _sum(project, MoneyEntry.Kind.DISBURSEMENT):
+    if kind == MoneyEntry.Kind.SETTLEMENT and total > selectors.money_total(project, MoneyEntry.Kind.DISBURSEMENT):
         raise ValidationError({"amount": _("The settlement cannot exceed what has been disbursed.")})
+    if kind == MoneyEntry.Kind.ADVANCE:
+        ceilings.check(
+            fund=project.fund,
+            province=project.province,
+            activity=project.activity,
+            support=project.approved_support,
+            total_cost=project.total_cost,
+            on=_ceiling_day(project),
+            advanced=total,
+            support_field="amount",
+            advance_field="amount",
+        )
     entry = MoneyEntry(project=project, kind=kind, amount=amount, date=date, note=note, created_by=by)
     _save(entry, by=by)
     return entry
@@ -414,16 +524,24 @@ def progress_save(
     return row
 
 
-ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "xlsx")  # checked by content (khuyencong.filetypes)
+# checked by content (khuyencong.filetypes); macro-enabled office files are refused by name
+ATTACHMENT_KINDS = ("pdf", "jpeg", "png", "docx", "xlsx", "odt", "ods")
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 
 
 @transaction.atomic
 def attachment_add(
-    *, project: Project, by: User, uploaded_file, kind: str, progress_update: ProgressUpdate | None = None
+    *,
+    project: Project,
+    by: User,
+    uploaded_file,
+    kind: str,
+    progress_update: ProgressUpdate | None = None,
+    check_role: bool = True,
 ) -> Attachment:
-    """Store a PDF, JPEG, PNG or XLSX file checked by its content and size."""
-    if not rules.is_editor(by):
+    """Store a PDF, image, Word, Excel or OpenDocument file checked by its content and size.
+    check_role=False: the caller (a decision's record) has checked who may act."""
+    if check_role and not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers upload files."))
     _check_in_scope(by, project.province)
     if kind not in Attachment.Kind.values:
@@ -435,9 +553,18 @@ def attachment_add(
     if uploaded_file.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
     kind_found = filetypes.detect(uploaded_file)
+    if kind_found == filetypes.MACRO:
+        raise ValidationError(
+            {"file": _("Files with macros (.docm, .xlsm) are not accepted: save it as .docx or .xlsx.")}
+        )
     if kind_found not in ATTACHMENT_KINDS:
         raise ValidationError(
-            {"file": _("Only PDF, JPEG, PNG and Excel (.xlsx) files are accepted; this file is none of them.")}
+            {
+                "file": _(
+                    "Only PDF, JPEG, PNG, Word (.docx), Excel (.xlsx) and OpenDocument (.odt, .ods) files are "
+                    "accepted; this file is none of them."
+                )
+            }
         )
     extension, content_type = filetypes.KINDS[kind_found]
     digest = hashlib.sha256()
@@ -579,3 +706,218 @@ def registration_submit(*, province: Province, plan_year: int, by: User) -> Nati
     registration.project_count, registration.requested_amount = totals["n"], totals["support"] or Decimal(0)
     registration.save()
     return registration
+
+
+# Establishments (cơ sở thụ hưởng) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def establishment_create(
+    *,
+    by: User,
+    name: str,
+    kind: str,
+    commune: Commune,
+    tax_code: str = "",
+    address: str = "",
+    women_owned: bool = False,
+    ethnic_minority_owned: bool = False,
+) -> Beneficiary:
+    """Add an establishment to the registry, in a commune of the author's provinces; its tax code, if given,
+    must pass its check digit and belong to no other record."""
+    if not (rules.is_editor(by) or by.sees_all_provinces):
+        raise PermissionDenied(_("Your role cannot add establishments."))
+    errors: dict[str, str] = {}
+    name = unicodedata.normalize("NFC", (name or "").strip())
+    if not name:
+        errors["name"] = _("Enter the establishment's name.")
+    if kind not in Beneficiary.Kind.values:
+        errors["kind"] = _("Choose the kind of establishment.")
+    if commune is None:
+        errors["commune"] = _("Choose the establishment's commune.")
+    else:
+        _check_in_scope(by, commune.province)
+    try:
+        tax_code = tax_codes.normalise(tax_code)
+    except ValidationError as error:
+        errors["tax_code"] = error.messages[0]
+    else:
+        other = Beneficiary.objects.filter(tax_code=tax_code).first() if tax_code else None
+        if other is not None:
+            errors["tax_code"] = _(
+                "The tax code %(code)s is already registered to %(name)s: choose it from the list."
+            ) % {
+                "code": tax_code,
+                "name": other.name,
+            }
+    if errors:
+        raise ValidationError(errors)
+    return Beneficiary.objects.create(
+        name=name[:255],
+        name_folded=fold(name)[:255],
+        kind=kind,
+        tax_code=tax_code,
+        commune=commune,
+        address=unicodedata.normalize("NFC", (address or "").strip())[:255],
+        women_owned=bool(women_owned),
+        ethnic_minority_owned=bool(ethnic_minority_owned),
+    )
+
+
+# Decisions and documents of the life cycle -------------------------------------------------------------
+
+
+def _decision_create(
+    *, project: Project, by: User, kind: str, number: str = "", date=None, signer: str = "", uploaded_file=None
+) -> ProjectDecision:
+    errors: dict[str, str] = {}
+    number = unicodedata.normalize("NFC", (number or "").strip())
+    if kind not in ProjectDecision.Kind.values:
+        errors["kind"] = _("Unknown kind of decision.")
+    if not number:
+        errors["number"] = _("Enter the document's number.")
+    elif len(number) > 60:
+        errors["number"] = _("The number is longer than 60 characters.")
+    elif project.decisions.filter(kind=kind, number=number).exists():
+        errors["number"] = _("This project already has a document of this kind numbered %(number)s.") % {
+            "number": number
+        }
+    if date is None:
+        errors["date"] = _("Enter the document's date.")
+    elif date > timezone.localdate():
+        errors["date"] = _("The date cannot be in the future.")
+    if errors:
+        raise ValidationError(errors)
+    attachment = None
+    if uploaded_file is not None:
+        attachment = attachment_add(
+            project=project, by=by, uploaded_file=uploaded_file, kind=Attachment.Kind.DECISION, check_role=False
+        )
+    signer = unicodedata.normalize("NFC", (signer or "").strip())[:255]
+    return ProjectDecision.objects.create(
+        project=project, kind=kind, number=number, date=date, signer=signer, attachment=attachment, recorded_by=by
+    )
+
+
+@transaction.atomic
+def decision_record(
+    *, project: Project, by: User, kind: str, number: str, date, signer: str = "", uploaded_file=None
+) -> ProjectDecision:
+    """Record a decision or document of the project (approval, contract or assignment, acceptance,
+    liquidation, settlement) with its number, date, signer and file. The province's officers and approvers
+    record them, and whoever approves the project's fund."""
+    if not (rules.is_editor(by) or rules.is_approver_for(by, project)):
+        raise PermissionDenied(_("Your role cannot record this project's decisions."))
+    project = _locked(project, None)
+    _check_in_scope(by, project.province)
+    return _decision_create(
+        project=project, by=by, kind=kind, number=number, date=date, signer=signer, uploaded_file=uploaded_file
+    )
+
+
+# Support ceilings --------------------------------------------------------------------------------------
+
+NATIONAL_BASIS = "Thông tư 28/2018/TT-BCT, sửa đổi bởi Thông tư 64/2024/TT-BCT"
+# (activity, case, max share %, max amount VND, max advances % of support). Figures of the domain notes
+# (typical-products.md, "Support ceilings"); those it does not confirm are left out: no row, no check.
+NATIONAL_CEILINGS = [
+    ("KC02", "", Decimal(30), Decimal(1_000_000_000), Decimal(70)),
+    ("KC03", "máy móc thiết bị", Decimal(50), Decimal(300_000_000), Decimal(70)),
+    ("KC03", "dây chuyền công nghệ", Decimal(50), Decimal(450_000_000), Decimal(70)),
+    ("KC06", "cấp khu vực", None, Decimal(200_000_000), Decimal(70)),
+    ("KC06", "cấp quốc gia", None, Decimal(400_000_000), Decimal(70)),
+    ("KC10", "hạ tầng cụm công nghiệp", None, Decimal(6_000_000_000), Decimal(70)),
+]
+# Circular 28/2018/TT-BCT took effect on 12/11/2018; the amending circular's own date is not confirmed in
+# our sources, so the amended figures are dated from the base circular (see the note on each row).
+NATIONAL_VALID_FROM = datetime.date(2018, 11, 12)
+
+
+@transaction.atomic
+def ceilings_load() -> int:
+    """The known national-fund ceilings as reference data (idempotent)."""
+    activities = {a.code: a for a in ActivityContent.objects.filter(code__in={row[0] for row in NATIONAL_CEILINGS})}
+    for code, variant, share, amount, advance in NATIONAL_CEILINGS:
+        if code not in activities:
+            continue
+        SupportCeiling.objects.update_or_create(
+            fund=Fund.NATIONAL,
+            province=None,
+            activity=activities[code],
+            variant=variant,
+            valid_from=NATIONAL_VALID_FROM,
+            defaults={
+                "legal_basis": NATIONAL_BASIS,
+                "max_share": share,
+                "max_amount": amount,
+                "max_advance_share": advance,
+                "note": "Ngày hiệu lực của mức sửa đổi cần đối chiếu với Thông tư 64/2024/TT-BCT.",
+            },
+        )
+    return SupportCeiling.objects.filter(fund=Fund.NATIONAL).count()
+
+
+@transaction.atomic
+def ceiling_create(
+    *,
+    by: User,
+    activity: ActivityContent,
+    legal_basis: str,
+    valid_from: datetime.date,
+    valid_to: datetime.date | None = None,
+    max_share=None,
+    max_amount=None,
+    max_advance_share=None,
+    variant: str = "",
+    note: str = "",
+) -> SupportCeiling:
+    """A province's approver enters a People's Council resolution's ceiling for the local fund of their
+    province (ministry staff: the national fund's)."""
+    if by.role == User.Role.APPROVER:
+        fund, province = Fund.LOCAL, by.unit.province
+    elif by.sees_all_provinces:
+        fund, province = Fund.NATIONAL, None
+    else:
+        raise PermissionDenied(_("Only the province's approver enters its support ceilings."))
+    errors: dict[str, str] = {}
+    legal_basis = unicodedata.normalize("NFC", (legal_basis or "").strip())
+    if not legal_basis:
+        errors["legal_basis"] = _("Cite the resolution or circular that sets the ceiling.")
+    if valid_to and valid_to < valid_from:
+        errors["valid_to"] = _("The end date cannot be before the start date.")
+    for field, value in (("max_share", max_share), ("max_advance_share", max_advance_share)):
+        if value is not None and not Decimal(0) < Decimal(value) <= Decimal(100):
+            errors[field] = _("Enter a percentage above 0 and at most 100.")
+    if max_amount is not None:
+        try:
+            max_amount = _as_money(max_amount, "max_amount")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+        else:
+            if max_amount == 0:
+                errors["max_amount"] = _("The amount must be greater than zero.")
+    if max_share is None and max_amount is None and max_advance_share is None:
+        errors["max_amount"] = _("Enter at least one limit.")
+    duplicate = SupportCeiling.objects.filter(
+        fund=fund, province=province, activity=activity, variant=variant, valid_from=valid_from
+    )
+    if duplicate.exists():
+        errors["valid_from"] = _("A ceiling for this activity from this date is already recorded.")
+    if errors:
+        raise ValidationError(errors)
+    ceiling = SupportCeiling(
+        fund=fund,
+        province=province,
+        activity=activity,
+        variant=variant,
+        legal_basis=legal_basis,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        max_share=max_share,
+        max_amount=max_amount,
+        max_advance_share=max_advance_share,
+        note=note,
+        entered_by=by,
+    )
+    ceiling.save()
+    return ceiling

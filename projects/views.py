@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,15 +20,20 @@ from periods import services as period_services
 from projects import excel, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
+    CeilingForm,
+    DecisionForm,
+    EstablishmentForm,
     ImportForm,
     MoneyEntryForm,
     ProgressForm,
     ProjectFilter,
     ProjectForm,
     ReasonForm,
+    TransitionDecisionForm,
 )
-from projects.models import Attachment, ProjectAdjustment
+from projects.models import Attachment, Fund, ProjectAdjustment, SupportCeiling
 from provinces import selectors as province_selectors
+from provinces.models import Commune, Province
 
 PAGE_SIZE = 50
 PERIOD_PAGE_SIZE = 25  # each row is a form: keep the page light
@@ -87,12 +93,18 @@ def project_export(request):
 @login_required
 def project_detail(request, pk):
     project = selectors.project_detail_for(user=request.user, pk=pk)
+    writable = selectors.may_change(user=request.user, project=project)  # partner provinces only read
     context = {
         "project": project,
         "money": selectors.with_money(selectors.project_list_for(user=request.user).filter(pk=pk)).get(),
-        "transitions": rules.allowed_transitions(request.user, project),
-        "can_edit": rules.is_editor(request.user),
-        "can_decide": rules.is_approver_for(request.user, project),
+        "transitions": rules.allowed_transitions(request.user, project) if writable else [],
+        "decided_by_document": services.DECISION_OF_ACTION,
+        "transition_decision_form": TransitionDecisionForm(auto_id="t_%s"),
+        "timeline": selectors.timeline_for(project),
+        "can_edit": writable and rules.is_editor(request.user),
+        "can_decide": writable and rules.is_approver_for(request.user, project),
+        "is_partner_view": not writable,
+        "decision_form": DecisionForm(),
         "pending": next(
             (a for a in project.adjustments.all() if a.decision == ProjectAdjustment.Decision.PENDING), None
         ),
@@ -111,66 +123,143 @@ def project_history(request, pk):
     )
 
 
+def _partner_choices(user):
+    """Partner provinces: today's provinces other than the user's own."""
+    own = province_selectors.province_ids_in_scope(user=user) or set()
+    return Province.objects.filter(valid_to__isnull=True).exclude(pk__in=own).order_by("name")
+
+
+def _project_forms(request, *, provinces, instance=None, initial=None):
+    form = ProjectForm(
+        request.POST or None,
+        instance=instance,
+        provinces=provinces,
+        initial=initial,
+        establishments=selectors.establishment_list_for(user=request.user),
+        partner_choices=_partner_choices(request.user),
+    )
+    communes = Commune.objects.filter(province__in=provinces).select_related("province").order_by("name")
+    new_establishment = EstablishmentForm(request.POST or None, communes=communes)
+    return form, new_establishment
+
+
+def _save_project(request, form, new_establishment, save):
+    """Validate both forms, add the new establishment and save the project in one transaction: a refusal
+    of either leaves nothing half-saved. Returns the project, or None with the errors on the forms."""
+    if not form.is_valid() or (new_establishment.is_filled and not new_establishment.is_valid()):
+        return None
+    establishments = list(form.cleaned_data["beneficiaries"])
+    try:
+        with transaction.atomic():
+            if new_establishment.is_filled:
+                try:
+                    establishments.append(
+                        services.establishment_create(by=request.user, **new_establishment.cleaned_data)
+                    )
+                except ValidationError as error:
+                    _add_errors(new_establishment, error)
+                    raise
+            return save(establishments)
+    except services.StaleEdit as error:
+        form.add_error(None, _stale_message(error))
+    except ValidationError as error:
+        if not new_establishment.errors:
+            _add_errors(form, error)
+    return None
+
+
 @login_required
 def project_create(request):
     if not rules.is_editor(request.user):
         raise PermissionDenied
     provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(valid_to__isnull=True)
-    form = ProjectForm(request.POST or None, provinces=provinces, initial={"province": request.user.unit.province})
-    if request.method == "POST" and form.is_valid():
-        try:
-            project = services.project_create(by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+    form, new_establishment = _project_forms(
+        request, provinces=provinces, initial={"province": request.user.unit.province}
+    )
+    if request.method == "POST":
+        project = _save_project(
+            request,
+            form,
+            new_establishment,
+            lambda establishments: services.project_create(
+                by=request.user,
+                data=form.cleaned_data,
+                beneficiaries=establishments,
+                partner_provinces=list(form.cleaned_data["partner_provinces"]),
+            ),
+        )
+        if project is not None:
             messages.success(request, _("Project %(code)s was created as a draft.") % {"code": project.code})
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": None, **rules.status_groups()})
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "new_establishment": new_establishment, "project": None, **rules.status_groups()},
+    )
 
 
 @login_required
 def project_edit(request, pk):
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     if not rules.is_editor(request.user):
         raise PermissionDenied
     provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(
         Q(valid_to__isnull=True) | Q(pk=project.province_id)
     )
-    form = ProjectForm(
-        request.POST or None, instance=project, provinces=provinces, initial={"version": project.version}
+    form, new_establishment = _project_forms(
+        request, provinces=provinces, instance=project, initial={"version": project.version}
     )
-    if request.method == "POST" and form.is_valid():
-        data = {field: form.cleaned_data[field] for field in form.Meta.fields}
-        try:
-            updated = services.project_update(
+    if request.method == "POST":
+        updated = _save_project(
+            request,
+            form,
+            new_establishment,
+            lambda establishments: services.project_update(
                 project=project,
                 by=request.user,
-                data=data,
+                data={field: form.cleaned_data[field] for field in form.Meta.fields if field != "partner_provinces"},
                 expected_version=form.cleaned_data["version"] or project.version,
                 reason=form.cleaned_data["reason"],
-            )
-        except services.StaleEdit as error:
-            form.add_error(None, _stale_message(error))
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
+                beneficiaries=establishments,
+                partner_provinces=list(form.cleaned_data["partner_provinces"]),
+            ),
+        )
+        if updated is not None:
             if updated.status == updated.Status.ADJUSTING and project.status != updated.Status.ADJUSTING:
                 messages.success(request, _("Your changes to the approved figures await the approver's decision."))
             else:
                 messages.success(request, _("The project was saved."))
             return redirect("projects:detail", pk=pk)
-    return render(request, "projects/project_form.html", {"form": form, "project": project, **rules.status_groups()})
+    return render(
+        request,
+        "projects/project_form.html",
+        {"form": form, "new_establishment": new_establishment, "project": project, **rules.status_groups()},
+    )
 
 
 @login_required
 @require_POST
 def project_transition(request, pk, action):
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     form = ReasonForm(request.POST)
     form.is_valid()
+    decision_form = TransitionDecisionForm(request.POST, request.FILES)
+    if not decision_form.is_valid():
+        messages.error(request, " ".join(m for errors in decision_form.errors.values() for m in errors))
+        return redirect("projects:detail", pk=pk)
+    document = decision_form.cleaned_data
     try:
         services.project_transition(
-            project=project, action=action, by=request.user, reason=form.cleaned_data.get("reason", "")
+            project=project,
+            action=action,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            decision={
+                "number": document["number"],
+                "date": document["date"],
+                "signer": document["signer"],
+                "uploaded_file": document["file"],
+            },
         )
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _error_text(error))
@@ -182,7 +271,7 @@ def project_transition(request, pk, action):
 @login_required
 @require_POST
 def adjustment_decide(request, pk, adjustment_pk):
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     adjustment = get_object_or_404(ProjectAdjustment, pk=adjustment_pk, project=project)
     form = ReasonForm(request.POST)
     form.is_valid()
@@ -201,7 +290,7 @@ def adjustment_decide(request, pk, adjustment_pk):
 @login_required
 @require_POST
 def money_entry_add(request, pk):
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     form = MoneyEntryForm(request.POST)
     if form.is_valid():
         try:
@@ -218,7 +307,7 @@ def money_entry_add(request, pk):
 @login_required
 @require_POST
 def attachment_upload(request, pk):
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -283,7 +372,7 @@ def _progress_initial(progress) -> dict:
 @require_POST
 def this_period_save(request, pk):
     """Save one row (htmx): progress and, optionally, a disbursement; answers with the row re-rendered."""
-    project = selectors.project_get_for(user=request.user, pk=pk)
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
     period = period_services.period_stored(period_selectors.current_quarter())
     form = ProgressForm(request.POST, prefix=f"p{pk}")
     saved = False
@@ -394,3 +483,87 @@ def registrations(request):
         "open_form": open_form,
     }
     return render(request, "projects/registrations.html", context)
+
+
+@login_required
+@require_POST
+def decision_add(request, pk):
+    """Record a decision or document of the life cycle (number, date, signer, file) on the timeline."""
+    project = selectors.project_get_for_change(user=request.user, pk=pk)
+    form = DecisionForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.decision_record(
+                project=project,
+                by=request.user,
+                kind=data["kind"],
+                number=data["number"],
+                date=data["date"],
+                signer=data["signer"],
+                uploaded_file=data["file"],
+            )
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+        else:
+            messages.success(request, _("The document was recorded."))
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("projects:detail", pk=pk)
+
+
+ESTABLISHMENT_RESULTS = 20
+
+
+@login_required
+def establishment_search(request):
+    """The registry search beside the project form (htmx): name, tax code or commune, diacritics ignored."""
+    text = (request.GET.get("establishment_q") or request.GET.get("q") or "").strip()[:100]
+    results = []
+    if len(text) >= 2:
+        queryset = selectors.establishment_list_for(user=request.user)
+        results = list(selectors.establishment_search(queryset, text)[:ESTABLISHMENT_RESULTS])
+    return render(request, "projects/_establishment_results.html", {"results": results, "text": text})
+
+
+@login_required
+def commune_options(request):
+    """The communes of the province chosen on the project form (htmx swaps them into the commune list)."""
+    provinces = province_selectors.provinces_in_scope_for(user=request.user)
+    province = (
+        provinces.filter(pk=request.GET.get("province") or 0).first()
+        if (request.GET.get("province") or "").isdigit()
+        else None
+    )
+    communes = []
+    if province is not None:
+        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by("name")
+    return render(request, "projects/_commune_options.html", {"communes": communes})
+
+
+@login_required
+def ceiling_list(request):
+    """The support ceilings in force and past: the national fund's and the user's provinces' own; the
+    province's approver enters its People's Council resolution here."""
+    ids = province_selectors.province_ids_in_scope(user=request.user)
+    ceilings = SupportCeiling.objects.select_related("activity", "province", "entered_by")
+    if ids is not None:
+        ceilings = ceilings.filter(Q(fund=Fund.NATIONAL) | Q(province_id__in=ids))
+    may_enter = request.user.role == request.user.Role.APPROVER or request.user.sees_all_provinces
+    form = CeilingForm(request.POST or None) if may_enter else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.ceiling_create(by=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("The support ceiling was recorded."))
+                return redirect("projects:ceilings")
+    return render(
+        request,
+        "projects/ceilings.html",
+        {"ceilings": ceilings.order_by("fund", "activity__code", "-valid_from"), "form": form},
+    )

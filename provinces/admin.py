@@ -16,7 +16,8 @@ from provinces.models import (
 )
 
 
-class RegionMembershipInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class RegionMembershipInline(admin.StackedInline):
     model = RegionMembership
     extra = 0
 
@@ -52,7 +53,8 @@ class CommuneAdmin(admin.ModelAdmin):
     list_select_related = ["province"]
 
 
-class UnitNameInline(admin.TabularInline):
+# Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
+class UnitNameInline(admin.StackedInline):
     model = UnitName
     extra = 0
 
@@ -84,7 +86,7 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["unit__province"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
-    autocomplete_fields = ["unit"]
+    # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
 
 
 @admin.register(ApiToken)

@@ -6,6 +6,7 @@ import datetime
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -202,7 +203,12 @@ class ActivityContent(models.Model):
         ordering = ["heading", "code"]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_vi}"
+        return f"{self.code} {self.name}"
+
+    @property
+    def name(self) -> str:
+        """The name in the language of the request: English pages show the English name."""
+        return self.name_en if translation.get_language() == "en" and self.name_en else self.name_vi
 
 
 class User(AbstractUser):

@@ -116,5 +116,17 @@ class ReportEvent(models.Model):
     class Meta:
         ordering = ["at", "pk"]
 
+    # What the history shows for each action (the stored code stays English, the page speaks the user's language).
+    LABELS = {
+        "generated": _("files generated"),
+        "submitted": _("submitted to the ministry"),
+        "accepted": _("accepted by the ministry"),
+        "returned": _("returned for correction"),
+    }
+
     def __str__(self) -> str:
         return f"{self.report_id} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return self.LABELS.get(self.action, self.action)

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -14,7 +15,8 @@ from khuyencong.concurrency import StaleEdit
 from periods import selectors as period_selectors
 from periods import services as period_services
 from periods.models import PeriodKind, ReportingPeriod
-from reports import selectors, services
+from reports import figures, selectors, services
+from reports import views as dashboard_views
 from reports.models import Report
 
 
@@ -32,9 +34,21 @@ class NarrativeForm(forms.Form):
 
 
 class PeriodChoiceForm(forms.Form):
-    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2021, max_value=2100)
-    kind = forms.ChoiceField(label=gettext_lazy("Period"), choices=PeriodKind.choices)
-    number = forms.IntegerField(label=gettext_lazy("Quarter"), min_value=1, max_value=4, required=False)
+    """The period as two lists, year and period, the same as on the dashboards: no free text to mistype,
+    and no quarter number left showing beside "9 tháng" (the number belongs to the period chosen)."""
+
+    year = forms.TypedChoiceField(label=gettext_lazy("Year"), coerce=int, choices=())
+    period = forms.ChoiceField(label=gettext_lazy("Reporting period"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        self.fields["year"].choices = [(y, str(y)) for y in range(this_year, figures.FIRST_YEAR - 1, -1)]
+        self.fields["period"].choices = dashboard_views.period_labels()
+
+    @staticmethod
+    def code_for(kind: str, number: int) -> str:
+        return next(code for code, value in dashboard_views.PERIODS.items() if value == (kind, number))
 
 
 def _message(error) -> str:
@@ -44,10 +58,16 @@ def _message(error) -> str:
 def _chosen_period(request) -> ReportingPeriod:
     """The period asked for, else the latest with reports, else this quarter; unsaved when not generated
     yet (a page view never creates a period: the sweep does)."""
-    form = PeriodChoiceForm(request.GET or None)
+    query = request.GET.copy()
+    if "kind" in query and "period" not in query:  # links written before the period list: kind and number
+        kind = query["kind"]
+        number = query.get("number", "1") if kind == PeriodKind.QUARTER else "1"
+        query["period"] = next(
+            (c for c, v in dashboard_views.PERIODS.items() if v[0] == kind and str(v[1]) == number), ""
+        )
+    form = PeriodChoiceForm(query or None)
     if form.is_valid():
-        kind = form.cleaned_data["kind"]
-        number = (form.cleaned_data["number"] or 1) if kind == PeriodKind.QUARTER else 1
+        kind, number = dashboard_views.PERIODS[form.cleaned_data["period"]]
         return period_selectors.period_for(kind=kind, year=form.cleaned_data["year"], number=number)
     latest = ReportingPeriod.objects.filter(reports__isnull=False).order_by("-ends_on", "kind").first()
     return latest or period_selectors.current_quarter()
@@ -66,7 +86,9 @@ def report_list(request):
         if request.user.sees_all_provinces
         else None
     )
-    form = PeriodChoiceForm(initial={"year": period.year, "kind": period.kind, "number": period.number})
+    form = PeriodChoiceForm(
+        initial={"year": period.year, "period": PeriodChoiceForm.code_for(period.kind, period.number)}
+    )
     context = {
         "period": period,
         "rows": rows,

@@ -7,6 +7,7 @@ to them, so a worker killed half-way leaves the previous files in place and the 
 
 import datetime
 import hashlib
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -30,6 +31,9 @@ from reports import documents, notify, snapshot
 from reports.models import Report, ReportEvent
 
 G = Report.Generation
+
+
+logger = logging.getLogger(__name__)
 
 
 def _queue(report_ids: list[int]) -> None:
@@ -148,6 +152,9 @@ def report_generate(*, report_id: int) -> bool:
         updated = Report.objects.filter(pk=report_id, generation=G.RUNNING, status=report.status).update(**fields)
         if updated:
             ReportEvent.objects.create(report_id=report_id, action="generated")
+    if updated:
+        # Operators see each report produced in the worker's log (make run starts it at INFO).
+        logger.info("report %s generated: %s, %s pages, pdf sha256 %s", report_id, report, pages, pdf_sha[:12])
     return bool(updated)
 
 

@@ -28,7 +28,7 @@ PERIODS = {
 }
 
 
-def _period_labels() -> list[tuple[str, str]]:
+def period_labels() -> list[tuple[str, str]]:
     return [
         ("q1", _("Quarter 1")),
         ("q2", _("Quarter 2")),
@@ -99,7 +99,7 @@ def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetim
         "d": dashboard,
         "choice": choice,
         "years": list(range(today.year, figures.FIRST_YEAR - 1, -1)),
-        "period_labels": _period_labels(),
+        "period_labels": period_labels(),
         "list_url": base,
         "rate_chart": rate_chart,
         "series_chart": series_chart,

@@ -1,8 +1,6 @@
 """Fixtures for the conference tests: the known history, an open conference, and small upload factories."""
 
 import datetime
-import io
-import zipfile
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -10,6 +8,7 @@ from django.utils import timezone, translation
 
 from conferences import services
 from conferences.models import Conference
+from khuyencong.testing import office
 from provinces.models import CodeSet, Province
 
 
@@ -49,11 +48,7 @@ def make_pdf(name: str = "paper.pdf") -> SimpleUploadedFile:
 
 
 def make_docx(name: str = "paper.docx") -> SimpleUploadedFile:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        archive.writestr("[Content_Types].xml", "<Types/>")
-        archive.writestr("word/document.xml", "<w:document/>")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="application/octet-stream")
+    return SimpleUploadedFile(name, office.docx(), content_type="application/octet-stream")
 
 
 def make_png(name: str = "photo.png") -> SimpleUploadedFile:

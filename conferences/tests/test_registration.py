@@ -142,3 +142,54 @@ def test_ministry_staff_view_but_do_not_register(client, open_conference, minist
         services.delegate_register(
             conference=open_conference, province=province(80), full_name="A", position="B", unit=unit, by=ministry_staff
         )
+
+
+def test_the_same_delegate_is_refused_a_second_time_whatever_the_case_and_spaces(
+    client, open_conference, tayninh_officer
+):
+    register(open_conference, tayninh_officer, name="Lê Thị Ánh")
+    with pytest.raises(ValidationError) as refused:
+        register(open_conference, tayninh_officer, name="  LÊ  thị ánh ")
+    assert refused.value.message_dict == {"full_name": ["Lê Thị Ánh đã được đăng ký dự hội nghị này."]}
+
+    client.force_login(tayninh_officer)
+    url = reverse("conferences:delegates", args=[open_conference.pk, tayninh_officer.unit.province.pk])
+    data = {"full_name": "Lê Thị Ánh", "position": "Chuyên viên", "unit": tayninh_officer.unit.pk}
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert "Lê Thị Ánh đã được đăng ký dự hội nghị này." in response.content.decode()
+    assert Delegate.objects.count() == 1
+    register(open_conference, tayninh_officer, name="Lê Thị Anh")  # another person: the accents differ
+    assert Delegate.objects.count() == 2
+
+
+def test_the_database_refuses_a_duplicate_the_service_did_not_see(open_conference, tayninh_officer):
+    from django.db import IntegrityError, transaction
+
+    first = register(open_conference, tayninh_officer, name="Phạm Văn Bình")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delegate.objects.create(
+            conference=open_conference,
+            province=first.province,
+            full_name="phạm văn bình".replace("p", "P", 1),  # differs in ASCII case only
+            position="Chuyên viên",
+            unit=first.unit,
+            registered_by=tayninh_officer,
+        )
+
+
+def test_a_delegate_has_a_phone_and_an_e_mail(client, open_conference, tayninh_officer):
+    client.force_login(tayninh_officer)
+    url = reverse("conferences:delegates", args=[open_conference.pk, tayninh_officer.unit.province.pk])
+    page = client.get(url).content.decode()
+    assert 'name="phone"' in page and 'name="email"' in page
+    data = {"full_name": "Võ Minh Tâm", "position": "Chuyên viên", "unit": tayninh_officer.unit.pk}
+    bad = client.post(url, {**data, "phone": "gọi tôi", "email": "tam@"})
+    assert bad.status_code == 400 and not Delegate.objects.exists()
+    assert "Hãy viết số điện thoại bằng chữ số" in bad.content.decode()
+    assert client.post(url, {**data, "phone": "0276 3822 123", "email": "tam@sct.tayninh.gov.vn"}).status_code == 302
+    delegate = Delegate.objects.get()
+    assert (delegate.phone, delegate.email) == ("0276 3822 123", "tam@sct.tayninh.gov.vn")
+    listed = client.get(url).content.decode()
+    assert 'href="tel:02763822123"' in listed and "tam@sct.tayninh.gov.vn" in listed
+    assert 'data-confirm="Rút Võ Minh Tâm khỏi hội nghị? Đăng ký sẽ bị xóa."' in listed

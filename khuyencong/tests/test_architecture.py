@@ -1,6 +1,6 @@
-"""The arrows point down: provinces ← notices ← periods ← projects ← reports ← conferences; khuyencong (settings,
-URLs, shared infrastructure) sits on top and may import anything. Checked on the source itself (every
-import statement, at module level or inside a function, so a late import cannot hide an upward
+"""The arrows point down: provinces ← notices ← periods ← projects ← reports ← products ← conferences;
+khuyencong (settings, URLs, shared infrastructure) sits on top and may import anything. Checked on the source
+itself (every import statement, at module level or inside a function, so a late import cannot hide an upward
 dependency), outside tests and migrations, which are not part of the running dependency graph."""
 
 import ast
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LAYERS = ["provinces", "notices", "periods", "projects", "reports", "conferences"]
+LAYERS = ["provinces", "notices", "periods", "projects", "reports", "products", "conferences"]
 
 
 def _sources():

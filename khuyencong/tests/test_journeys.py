@@ -196,7 +196,7 @@ def officer_enters_the_quarter(watch: Watch, portal: dict) -> None:
     assert page.locator("#disbursed").inner_text() == "155.000.000 đ"
     documents = page.locator("section", has=page.get_by_role("heading", name="Tài liệu"))
     documents.get_by_label("Loại tài liệu").select_option(label="biên bản nghiệm thu")
-    documents.get_by_label("Tệp (PDF, JPEG, PNG hoặc XLSX)").set_input_files(
+    documents.get_by_label("Tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument)").set_input_files(
         {"name": "bien-ban-nghiem-thu.pdf", "mimeType": "application/pdf", "buffer": acceptance_pdf()}
     )
     documents.get_by_role("button", name="Tải lên").click()
@@ -205,11 +205,11 @@ def officer_enters_the_quarter(watch: Watch, portal: dict) -> None:
     assert "biên bản nghiệm thu" in documents.get_by_role("listitem").first.inner_text()
 
     documents.get_by_label("Loại tài liệu").select_option(label="biên bản nghiệm thu")
-    documents.get_by_label("Tệp (PDF, JPEG, PNG hoặc XLSX)").set_input_files(
+    documents.get_by_label("Tệp (PDF, JPEG, PNG, Word, Excel, OpenDocument)").set_input_files(
         {"name": "hoa-don.pdf", "mimeType": "application/pdf", "buffer": "Không phải PDF".encode()}
     )
     documents.get_by_role("button", name="Tải lên").click()
-    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG và Excel (.xlsx)" in page.locator(".messages").inner_text()
+    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG, Word" in page.locator(".messages").inner_text()
     assert documents.get_by_role("link", name="hoa-don.pdf").count() == 0
     assert list(Attachment.objects.filter(project=tn).values_list("original_name", "kind")) == [
         ("bien-ban-nghiem-thu.pdf", "acceptance")
@@ -242,9 +242,9 @@ def approver_submits_the_report(watch: Watch, portal: dict) -> None:
     to_decide = portal["to_decide"]
     page.goto(watch.url(f"/projects/{to_decide.pk}/"))
     reject = page.locator("form", has=page.get_by_role("button", name="Không duyệt"))
-    reject.get_by_label("Lý do").fill("Trùng nội dung với đề án năm 2025.")
+    reject.get_by_label("Lý do không duyệt").fill("Trùng nội dung với đề án năm 2025.")
     question = watch.confirmed(reject.get_by_role("button", name="Không duyệt"), answer="dismiss")
-    assert question == "confirm: Bạn chắc chắn chứ? Thao tác này không hoàn tác được."
+    assert question == "confirm: Không duyệt: bạn chắc chắn chứ? Thao tác này không hoàn tác được."
     assert page.locator("#project-status").inner_text() == "đã đăng ký"
     watch.confirmed(reject.get_by_role("button", name="Không duyệt"), answer="accept")
     page.locator("#project-status", has_text="không được duyệt").wait_for()
@@ -260,9 +260,9 @@ def approver_submits_the_report(watch: Watch, portal: dict) -> None:
 
     page.goto(watch.url(f"/projects/{portal['tn'].pk}/"))
     cancel = page.locator("form", has=page.get_by_role("button", name="Hủy đề án"))
-    cancel.get_by_label("Lý do").fill("Thử")
+    cancel.get_by_label("Lý do hủy đề án").fill("Thử")
     question = watch.confirmed(cancel.get_by_role("button", name="Hủy đề án"), answer="dismiss")
-    assert question == "confirm: Bạn chắc chắn chứ? Thao tác này không hoàn tác được."
+    assert question == "confirm: Hủy đề án: bạn chắc chắn chứ? Thao tác này không hoàn tác được."
     assert page.locator("#project-status").inner_text() == "đang thực hiện"
     assert Project.objects.get(pk=portal["tn"].pk).status == Status.IN_PROGRESS
 

@@ -33,3 +33,17 @@ def test_production_mode_refuses_to_start_without_a_secret_key():
 def test_debug_is_off_unless_asked_for():
     result = run_manage("shell", "-c", "from django.conf import settings; print(settings.DEBUG)")
     assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_every_app_with_tests_is_collected_by_the_test_command():
+    """pytest.ini's testpaths decide what `make test` (and CI) runs: an app missing there is never tested."""
+    import configparser
+
+    from django.conf import settings
+
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "pytest.ini")
+    collected = set(ini["pytest"]["testpaths"].split())
+    local_apps = {app for app in settings.INSTALLED_APPS if (ROOT / app).is_dir()}
+    with_tests = {app for app in local_apps if (ROOT / app / "tests").is_dir()}
+    assert with_tests - collected == set()

@@ -36,12 +36,17 @@ ANONYMOUS_ALLOWED = {
     "login",
     "healthz",
     "healthz_worker",
+    "favicon",
     "set_language",
     "api:schema",
     "api:docs",
     "api:redoc",
     "admin:login",
     "admin:logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }
 # Patterns without a name: catch-alls that answer 404 (or the admin's redirect to its login).
 UNNAMED_ALLOWED = {r"^", r"(?P<url>.*)$", "<path:object_id>/"}  # + the admin's old change URLs
@@ -86,6 +91,18 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     )
     attachment = project_services.attachment_add(
         project=project, by=tayninh_officer, kind="acceptance", uploaded_file=SimpleUploadedFile("bb.pdf", PDF)
+    )
+    commune = tay_ninh.communes.order_by("code").first()
+    establishment = project_services.establishment_create(
+        by=tayninh_officer, name=f"Cơ sở {MARKER}", kind="household", commune=commune, address=f"Ấp {MARKER}"
+    )
+    project_services.decision_record(
+        project=project,
+        by=tayninh_officer,
+        kind="contract",
+        number=f"HĐ-{MARKER}",
+        date=timezone.localdate(),
+        signer=f"Ông {MARKER}",
     )
     plan = factories.make_plan(tay_ninh, 2026, "local", 5_000_000_000)
     token, _raw = api_tokens.api_token_issue(user=tayninh_officer, by=tayninh_officer, name=MARKER, days=1)
@@ -137,6 +154,9 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     from reports.models import Report
 
     report = Report.objects.create(period=period, province=tay_ninh, achievements=f"Kết quả {MARKER}")
+    from products.tests.factories import marked_round
+
+    products = marked_round(officer=tayninh_officer, marker=MARKER)
     exception = period_services.entry_exception_request(period=period, by=tayninh_officer, reason=f"Xin {MARKER}")
     from notices import services as notice_services
 
@@ -155,6 +175,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         "project": project,
         "adjustment": project.adjustments.get(),
         "attachment": attachment,
+        "establishment": establishment,
         "plan": plan,
         "token": token,
         "conference": conference,
@@ -165,6 +186,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         "report": report,
         "exception": exception,
         "tay_ninh": tay_ninh,
+        **products,
     }
 
 
@@ -173,6 +195,7 @@ def _object_for(name: str, param: str) -> str | None:
     namespace, _, view = name.rpartition(":")
     specific = {
         ("projects:attachment", "pk"): "attachment",
+        ("api:project-attachment-download", "attachment_pk"): "attachment",
         ("projects:adjustment_decide", "adjustment_pk"): "adjustment",
         ("conferences:delegate_withdraw", "pk"): "delegate",
         ("conferences:followup_evidence", "pk"): "followup",
@@ -180,6 +203,15 @@ def _object_for(name: str, param: str) -> str | None:
         ("reports:province_dashboard", "pk"): "tay_ninh",
         ("reports:exception_decide", "pk"): "exception",
         ("api:token_revoke", "pk"): "token",
+        ("products:entry", "pk"): "product_entry",
+        ("products:score", "pk"): "product_entry",
+        ("products:dossier_file", "pk"): "product_file",
+        ("products:certificate_pdf", "pk"): "product_certificate",
+        ("products:certificate_revoke", "pk"): "product_certificate",
+        ("products:annual_report", "pk"): "product_certificate",
+        ("products:complaint_resolve", "pk"): "product_complaint",
+        ("products:establishment", "pk"): "product_establishment",
+        ("products:recognised", "pk"): "product_region_round",  # the public list, by design
         ("notices:open", "pk"): "notice",
     }
     if (name, param) in specific:
@@ -193,14 +225,22 @@ def _object_for(name: str, param: str) -> str | None:
             return "conference"
         if namespace == "reports":
             return "report"
+        if namespace == "products":
+            return "product_round"
         if namespace == "api":
-            for basename, key in (("project", "project"), ("plan", "plan")):
+            for basename, key in (
+                ("project", "project"),
+                ("plan", "plan"),
+                ("product-round", "product_round"),
+                ("product-entry", "product_entry"),
+                ("establishment", "establishment"),
+            ):
                 if view.startswith(f"{basename}-"):
                     return key
     return None
 
 
-FIXED = {"action": ["submit"], "fmt": ["pdf", "xlsx"], "slug": ["x"]}
+FIXED = {"action": ["submit"], "fmt": ["pdf", "xlsx"], "slug": ["x"], "uidb64": ["MQ"], "token": ["set-password"]}
 ADMIN = {
     "app_label": ["projects", "provinces", "auth"],
     "object_id": ["1"],
@@ -209,7 +249,7 @@ ADMIN = {
     "url": ["x"],
 }
 # Regional rows every signed-in user may read: real ids, but not counted as Tây Ninh's.
-SHARED = {"conference", "conclusion"}
+SHARED = {"conference", "conclusion", "product_region_round"}
 
 
 def urls_to_visit(data: dict):
@@ -386,3 +426,54 @@ def test_the_api_session_authentication_checks_the_second_factor_on_its_own(rf, 
     with pytest.raises(ApiError) as refused:
         VerifiedSessionAuthentication().authenticate(Request(request))
     assert refused.value.status_code == 403
+
+
+# Regional linkage (liên kết vùng): a partner province reads the project, never writes ---------------------
+
+WRITE_PAGES = {
+    "projects:edit",
+    "projects:money_add",
+    "projects:attachment_upload",
+    "projects:decision_add",
+    "projects:transition",
+    "projects:adjustment_decide",
+}
+
+
+def test_a_partner_province_reads_the_project_but_every_write_is_refused(client, cantho_officer, tayninh_data):
+    """The read door includes partner provinces, the write door does not: walked over every URL."""
+    project = tayninh_data["project"]
+    project.is_inter_provincial = True
+    project.save(update_fields=["is_inter_provincial"])
+    project.partner_provinces.set([cantho_officer.unit.province])
+    before = (project.version, project.money_entries.count(), project.attachments.count(), project.decisions.count())
+    client.force_login(cantho_officer)
+    for url in (
+        reverse("projects:detail", args=[project.pk]),
+        reverse("projects:attachment", args=[tayninh_data["attachment"].pk]),
+        f"/api/v1/projects/{project.pk}/",
+        f"/api/v1/projects/{project.pk}/decisions/",
+        f"/api/v1/projects/{project.pk}/attachments/{tayninh_data['attachment'].pk}/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert MARKER in body_of(response), url
+    detail = body_of(client.get(reverse("projects:detail", args=[project.pk])))
+    assert reverse("projects:edit", args=[project.pk]) not in detail  # no edit button for a partner
+    write_pages = 0
+    for name, url, scoped in urls_to_visit(tayninh_data):
+        if not scoped:
+            continue
+        posted = client.post(url, {"kind": "photo", "number": "X", "date": "2026-01-01", "amount": "1"})
+        assert posted.status_code != 500, (name, url)
+        if name in WRITE_PAGES or (name.startswith("api:project-") and name != "api:project-list"):
+            write_pages += 1
+            assert posted.status_code in REFUSED, f"POST {name} {url} answers {posted.status_code} to a partner"
+    assert write_pages >= 15
+    patched = client.patch(
+        f"/api/v1/projects/{project.pk}/", {"title": "x", "version": project.version}, content_type="application/json"
+    )
+    assert patched.status_code == 404
+    project.refresh_from_db()
+    after = (project.version, project.money_entries.count(), project.attachments.count(), project.decisions.count())
+    assert after == before

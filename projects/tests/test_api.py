@@ -317,8 +317,9 @@ def test_list_query_count_is_fixed(django_assert_max_num_queries, ministry_staff
         )
     client = client_for(ministry_staff)
     client.get("/api/v1/projects/")  # token last_used_at written once
-    # token + user; count; page with money sums; prefetch unit names, beneficiaries, money entries, progress
-    with django_assert_max_num_queries(8):
+    # token + user; count; page with money sums; prefetch unit names, beneficiaries, partner provinces,
+    # decisions, money entries, progress
+    with django_assert_max_num_queries(10):
         response = client.get("/api/v1/projects/")
     assert len(response.json()["results"]) == 4
 
@@ -328,7 +329,7 @@ def _projects_with_rows(count, *, officer, approver):
     directly: this is about reading them back)."""
     from decimal import Decimal
 
-    from projects.models import Beneficiary, ProgressUpdate
+    from projects.models import Attachment, Beneficiary, ProgressUpdate, ProjectDecision
 
     period = _period()
     for n in range(count):
@@ -343,6 +344,27 @@ def _projects_with_rows(count, *, officer, approver):
                 created_by=officer,
             )
         ProgressUpdate.objects.create(project=project, period=period, completion_percent=40, updated_by=officer)
+        if n == 0:  # a partner province and a decision with its file
+            project.partner_provinces.add(factories.province(92))
+            attachment = Attachment.objects.create(
+                project=project,
+                kind=Attachment.Kind.DECISION,
+                file="x.pdf",
+                original_name="qd.pdf",
+                content_type="application/pdf",
+                extension="pdf",
+                size=10,
+                sha256="0" * 64,
+                uploaded_by=officer,
+            )
+            ProjectDecision.objects.create(
+                project=project,
+                kind="approval",
+                number="12/QĐ",
+                date=datetime.date(2026, 1, 5),
+                attachment=attachment,
+                recorded_by=officer,
+            )
 
 
 def test_list_rows_equal_the_detail(ministry_staff, tayninh_officer, tayninh_approver):
@@ -352,6 +374,8 @@ def test_list_rows_equal_the_detail(ministry_staff, tayninh_officer, tayninh_app
     client = client_for(ministry_staff)
     rows = client.get("/api/v1/projects/").json()["results"]
     assert len(rows) == 4 and sum(len(row["money_entries"]) for row in rows) == 6
+    assert sum(len(row["decisions"]) for row in rows) == 1 and sum(len(row["partner_provinces"]) for row in rows) == 1
+    assert next(row for row in rows if row["decisions"])["decisions"][0]["attachment"]["download"].startswith("http")
     for row in rows:
         assert row == client.get(f"/api/v1/projects/{row['id']}/").json()
 
@@ -363,8 +387,9 @@ def test_list_query_count_is_the_same_at_two_sizes(
     _projects_with_rows(count, officer=tayninh_officer, approver=tayninh_approver)
     client = client_for(ministry_staff)
     client.get("/api/v1/projects/")  # token last_used_at written once
-    # token + user; count; page with money sums; prefetch unit names, beneficiaries, money entries, progress
-    with django_assert_max_num_queries(8):
+    # token + user; count; page with money sums; prefetch unit names, beneficiaries, partner provinces,
+    # decisions, money entries, progress
+    with django_assert_max_num_queries(10):
         response = client.get("/api/v1/projects/", {"page_size": 500})
     assert len(response.json()["results"]) == count
 

@@ -51,6 +51,7 @@ def test_project_from_draft_to_first_progress_report(page, live_server):
     sign_in(page, live_server, "tayninh.lanhdao")
     page.get_by_role("link", name="Đề án", exact=True).click()
     page.locator("table a").first.click()
+    page.once("dialog", lambda dialog: dialog.accept())  # "Phê duyệt" asks first
     page.get_by_role("button", name="Phê duyệt").click()
     assert page.locator("#project-status").inner_text() == "đã phê duyệt"
     sign_out(page)

@@ -105,3 +105,14 @@ def test_command_runs(db, capsys):
     call_command("seed_demo", "--scale", "1", "--seed", "2", skip_checks=True)
     assert "projects" in capsys.readouterr().out
     assert Project.objects.filter(code__startswith=demo.CODE_PREFIX).exists()
+
+
+def test_national_demo_projects_keep_within_the_circulars_share_of_the_cost(seeded):
+    """Demonstration models at most 30% of the cost, machinery at most 50% (the loaded national ceilings)."""
+    national = Project.objects.filter(fund="national", activity__code__in=["KC02", "KC03"])
+    assert national.filter(activity__code="KC02").exists() and national.filter(activity__code="KC03").exists()
+    over = national.filter(
+        Q(activity__code="KC02", approved_support__gt=F("total_cost") * Decimal("0.30"))
+        | Q(activity__code="KC03", approved_support__gt=F("total_cost") * Decimal("0.50"))
+    )
+    assert not over.exists()

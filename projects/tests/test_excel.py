@@ -184,7 +184,7 @@ def test_valid_file_imports_projects_and_money_and_twice_creates_nothing(tayninh
             project_row(
                 code="IMP-001",
                 beneficiary_name="Công ty TNHH Nông sản Mỹ An",
-                tax_code="0312345678",
+                tax_code="0312345673",
                 beneficiary_kind="doanh nghiệp",
             ),
             # Long An's 2004 code: merged into today's Tây Ninh, so in this officer's scope
@@ -215,7 +215,7 @@ def test_valid_file_imports_projects_and_money_and_twice_creates_nothing(tayninh
     first = Project.objects.get(code="IMP-001")
     assert first.status == Status.PROPOSED and first.created_by == tayninh_officer
     assert first.approved_support == Decimal(100_000_000) and first.province.code_set == 2025
-    assert [b.tax_code for b in first.beneficiaries.all()] == ["0312345678"]
+    assert [b.tax_code for b in first.beneficiaries.all()] == ["0312345673"]
     second = Project.objects.get(code="IMP-002")
     assert (second.province.name, second.province.code_set, second.fund) == ("Long An", 2004, Fund.NATIONAL)
     assert second.approved_support == 250_000_000 and second.counterpart == 0

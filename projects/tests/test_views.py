@@ -179,7 +179,7 @@ def test_disguised_upload_is_refused_with_a_message(client, tayninh_officer, tay
         {"kind": "photo", "file": SimpleUploadedFile("anh.jpg", b"#!/bin/sh\nrm -rf /")},
         follow=True,
     )
-    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG và Excel" in response.content.decode()
+    assert "Chỉ chấp nhận tệp PDF, JPEG, PNG, Word" in response.content.decode()
     assert tayninh_project.attachments.count() == 0
 
 

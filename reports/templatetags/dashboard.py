@@ -14,6 +14,8 @@ def points(value):
     if value is None:
         return numbers.NO_VALUE
     text = numbers.group_digits(abs(value), places=1)
+    if not any(digit in text for digit in "123456789"):
+        return _("= 0 pts")  # a change that rounds to 0,0 has no direction: not "▼ −0,0"
     if value > 0:
         return _("▲ +%(n)s pts") % {"n": text}
     if value < 0:

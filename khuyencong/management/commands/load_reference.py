@@ -12,4 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         counts = province_services.reference_load()
         counts["programmes"] = project_services.programmes_load()
+        counts["support ceilings"] = project_services.ceilings_load()
         self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))

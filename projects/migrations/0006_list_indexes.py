@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projects', '0004_period_moved_to_periods'),
+        ('projects', '0005_dossier'),
         ('provinces', '0002_apitoken'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,16 @@
+"""The English pages serve the same officers and partners: the same dd/mm/yyyy dates as the Vietnamese
+ones (numbers keep Django's English separators)."""
+
+from khuyencong.formats.vi import formats as vi
+
+DATE_FORMAT = vi.DATE_FORMAT
+SHORT_DATE_FORMAT = vi.SHORT_DATE_FORMAT
+DATETIME_FORMAT = vi.DATETIME_FORMAT
+SHORT_DATETIME_FORMAT = vi.SHORT_DATETIME_FORMAT
+TIME_FORMAT = vi.TIME_FORMAT
+MONTH_DAY_FORMAT = vi.MONTH_DAY_FORMAT
+YEAR_MONTH_FORMAT = vi.YEAR_MONTH_FORMAT
+FIRST_DAY_OF_WEEK = vi.FIRST_DAY_OF_WEEK
+DATE_INPUT_FORMATS = vi.DATE_INPUT_FORMATS
+TIME_INPUT_FORMATS = vi.TIME_INPUT_FORMATS
+DATETIME_INPUT_FORMATS = vi.DATETIME_INPUT_FORMATS
