@@ -66,6 +66,14 @@ def reference_data(db):
     project_services.programmes_load()
 
 
+# Signers' profiles of the personas: (full name, position, authority, the head's position)
+SIGNERS = {
+    "ministry": ("Nguyễn Thị Minh", "Phó Cục trưởng", "KT", "Cục trưởng"),
+    "tn.approver": ("Lê Thị Bình", "Phó Giám đốc", "KT", "Giám đốc"),
+    "ct.approver": ("Võ Thị Dung", "Giám đốc", "", ""),
+}
+
+
 def _make_user(username, role, province_code=None, unit_kind=None):
     from provinces.models import CodeSet, Unit, User
 
@@ -74,8 +82,17 @@ def _make_user(username, role, province_code=None, unit_kind=None):
         unit = Unit.objects.get(kind=unit_kind, province__code=province_code, province__code_set=CodeSet.CODES_2025)
     elif role == User.Role.MINISTRY:
         unit = Unit.objects.get(kind=Unit.Kind.MINISTRY_DEPARTMENT)
-    user = User.objects.create_user(username=username, password="correct-horse-battery", role=role, unit=unit)
-    return user
+    name, job_title, authority, head_title = SIGNERS.get(username, ("", "", "", ""))
+    return User.objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        role=role,
+        unit=unit,
+        first_name=name,
+        job_title=job_title,
+        signing_authority=authority,
+        head_title=head_title,
+    )
 
 
 @pytest.fixture

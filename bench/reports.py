@@ -4,8 +4,10 @@
 
 Use a database of your own: it is migrated and its demo rows replaced (seed_demo). Prints, per scale, the
 project count, the seconds to build the snapshot and to render the PDF and xlsx (median of a few runs),
-and the page count. Goal: a provincial quarterly report in a few seconds, the regional one well under a
-minute at scale 10.
+the page count and the PDF's seconds per page. Then, for the same HTML, the portal's PDF door
+(khuyencong.pdf.render: static-only fetcher, page count) against WeasyPrint's own render of it (HTML → PDF
+with a plain base URL): the door should cost little, within 1.2× of the engine. Goal: a provincial
+quarterly report in a few seconds, the regional one well under a minute at scale 10.
 """
 
 import os
@@ -31,13 +33,28 @@ def timed(function, repeat=REPEAT):
 
 
 def measure(report) -> dict:
+    from weasyprint import HTML
+
+    from khuyencong import pdf
     from reports import documents, snapshot
 
     snap_time, data = timed(lambda: snapshot.build(report))
     report.snapshot = data
     pdf_time, (pdf_bytes, pages) = timed(lambda: documents.report_pdf(report))
     xlsx_time, _ = timed(lambda: documents.report_xlsx(report))
-    return {"snapshot": snap_time, "pdf": pdf_time, "xlsx": xlsx_time, "pages": pages, "kb": len(pdf_bytes) // 1024}
+    html = documents.report_html(report)
+    base = pdf.static_dir().as_uri() + "/"
+    door_time, _ = timed(lambda: pdf.render(html))
+    engine_time, _ = timed(lambda: HTML(string=html, base_url=base).write_pdf())
+    return {
+        "snapshot": snap_time,
+        "pdf": pdf_time,
+        "xlsx": xlsx_time,
+        "pages": pages,
+        "kb": len(pdf_bytes) // 1024,
+        "door": door_time,
+        "engine": engine_time,
+    }
 
 
 def main() -> None:
@@ -60,8 +77,9 @@ def main() -> None:
     from reports.models import Report
 
     call_command("migrate", verbosity=0)
-    columns = ("scale", "projects", "report", "snapshot s", "pdf s", "xlsx s", "pages", "KB")
-    print("{:>5} {:>9} {:<28} {:>10} {:>7} {:>7} {:>5} {:>6}".format(*columns))
+    columns = ("scale", "projects", "report", "snapshot s", "pdf s", "xlsx s", "pages", "s/page", "KB")
+    columns += ("door s", "engine s", "door/engine")
+    print("{:>5} {:>9} {:<28} {:>10} {:>7} {:>7} {:>5} {:>6} {:>6} {:>7} {:>8} {:>11}".format(*columns))
     for scale in (1, 10):
         demo.demo_seed(scale=scale, seed=1)
         projects = Project.objects.count()
@@ -78,7 +96,9 @@ def main() -> None:
             figures = measure(report)
             print(
                 f"{scale:>5} {projects:>9} {label:<28} {figures['snapshot']:>10.2f} {figures['pdf']:>7.2f}"
-                f" {figures['xlsx']:>7.2f} {figures['pages']:>5} {figures['kb']:>6}"
+                f" {figures['xlsx']:>7.2f} {figures['pages']:>5} {figures['pdf'] / figures['pages']:>6.2f}"
+                f" {figures['kb']:>6} {figures['door']:>7.2f} {figures['engine']:>8.2f}"
+                f" {figures['door'] / figures['engine']:>11.2f}"
             )
 
 

@@ -90,6 +90,9 @@ def home(request):
         **_work_for(user),
     }
     context["has_work"] = any(section.items for section in context["sections"])
+    # Today's provinces and the former ones are counted apart: "29 provinces" would add up two maps.
+    context["current_count"] = sum(1 for p in context["provinces_in_scope"] if p.valid_to is None)
+    context["former_count"] = len(context["provinces_in_scope"]) - context["current_count"]
     return render(request, "home.html", context)
 
 

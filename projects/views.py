@@ -57,7 +57,8 @@ def _error_text(error: ValidationError | PermissionDenied) -> str:
 def _stale_message(error: services.StaleEdit) -> str:
     changed = ", ".join(f"{field}: {theirs}" for field, (_mine, theirs) in error.changes.items())
     text = _("Someone else saved this project after you opened it; your changes were not saved.")
-    return f"{text} {_('Their values')}: {changed}" if changed else text
+    their = _("Their values")  # outside the f-string: xgettext does not look inside one
+    return f"{text} {their}: {changed}" if changed else text
 
 
 def _filtered(request):

@@ -84,7 +84,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["role", "is_active", "is_staff", "unit__province"]
     search_fields = ["username", "first_name", "last_name", "email"]
     list_select_related = ["unit__province"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
+    fieldsets = BaseUserAdmin.fieldsets + (
+        (_("Role in the portal"), {"fields": ("role", "unit")}),
+        (_("Signature on documents"), {"fields": ("job_title", "signing_authority", "head_title")}),
+    )
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Role in the portal"), {"fields": ("role", "unit")}),)
     # Plain lists (29 provinces, 59 units), not autocomplete: its select2 boxes have no accessible name.
 

@@ -220,8 +220,29 @@ class User(AbstractUser):
         MINISTRY = "ministry", _("ministry staff")
         ADMINISTRATOR = "admin", _("administrator")
 
+    class Authority(models.TextChoices):
+        """How the person signs (Decree 30/2020/NĐ-CP): as the head, or for the head."""
+
+        HEAD = "", _("as the head of the unit")
+        DEPUTY = "KT", _("KT. (signs for the head, as a deputy)")
+        DELEGATED = "TL", _("TL. (signs by order of the head)")
+        ACTING = "Q", _("Q. (acting head)")
+
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.OFFICER)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    # The signature block of the documents this person signs (chức vụ, thẩm quyền ký)
+    job_title = models.CharField(
+        _("position"), max_length=120, blank=True, help_text=_("As printed above the signature, e.g. Phó Giám đốc.")
+    )
+    signing_authority = models.CharField(
+        _("signs"), max_length=2, choices=Authority.choices, default=Authority.HEAD, blank=True
+    )
+    head_title = models.CharField(
+        _("position of the head"),
+        max_length=120,
+        blank=True,
+        help_text=_("The head's position, for KT./TL./Q., e.g. Giám đốc or Cục trưởng."),
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -230,6 +251,9 @@ class User(AbstractUser):
             models.CheckConstraint(
                 condition=~Q(role__in=["officer", "approver"]) | Q(unit__isnull=False),
                 name="user_provincial_roles_have_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(signing_authority="") | ~Q(head_title=""), name="user_signing_for_names_the_head"
             ),
         ]
 
@@ -240,6 +264,21 @@ class User(AbstractUser):
     @property
     def sees_all_provinces(self) -> bool:
         return self.role in {self.Role.MINISTRY, self.Role.ADMINISTRATOR} or self.is_superuser
+
+    def signature(self) -> dict | None:
+        """The signature block's lines (quyền hạn, chức vụ, họ tên), or None while the profile lacks them.
+
+        KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC; TL. CỤC TRƯỞNG / CHÁNH VĂN PHÒNG; Q. GIÁM ĐỐC; or just GIÁM ĐỐC.
+        """
+        name = self.get_full_name().strip()
+        if not name or not self.job_title.strip():
+            return None
+        title, head = self.job_title.strip().upper(), self.head_title.strip().upper()
+        if self.signing_authority == self.Authority.ACTING:
+            return {"authority": "", "title": f"Q. {head}", "name": name}
+        if self.signing_authority:
+            return {"authority": f"{self.signing_authority}. {head}", "title": title, "name": name}
+        return {"authority": "", "title": title, "name": name}
 
 
 class ApiToken(models.Model):

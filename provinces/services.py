@@ -181,6 +181,13 @@ DEMO_ACCOUNTS = [
     ("cantho.lanhdao", "Võ Thị Dung", "approver", (92, Unit.Kind.DEPARTMENT_OF_INDUSTRY_AND_TRADE)),
 ]
 
+# The signers' profiles (position, authority, the head's position): what the signature blocks print
+DEMO_SIGNERS = {
+    "bo.khuyencong": ("Phó Cục trưởng", User.Authority.DEPUTY, "Cục trưởng"),
+    "tayninh.lanhdao": ("Phó Giám đốc", User.Authority.DEPUTY, "Giám đốc"),
+    "cantho.lanhdao": ("Giám đốc", User.Authority.HEAD, ""),
+}
+
 
 @transaction.atomic
 def demo_accounts_create() -> list[User]:
@@ -197,6 +204,7 @@ def demo_accounts_create() -> list[User]:
             unit = Unit.objects.get(kind=kind, province__code=code, province__code_set=CodeSet.CODES_2025)
         else:
             unit = ministry if role == User.Role.MINISTRY else None
+        job_title, authority, head_title = DEMO_SIGNERS.get(username, ("", User.Authority.HEAD, ""))
         user, _ = User.objects.update_or_create(
             username=username,
             defaults={
@@ -209,6 +217,9 @@ def demo_accounts_create() -> list[User]:
                 "is_staff": role == User.Role.ADMINISTRATOR,
                 "is_superuser": role == User.Role.ADMINISTRATOR,
                 "email": f"{username}@example.invalid",
+                "job_title": job_title,
+                "signing_authority": authority,
+                "head_title": head_title,
             },
         )
         user.set_password(DEMO_PASSWORD)

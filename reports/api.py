@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse
 from django.urls import reverse
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -30,7 +29,7 @@ from khuyencong import api, api_filters
 from khuyencong.concurrency import StaleEdit
 from periods.models import PeriodKind, ReportingPeriod
 from provinces.models import Province
-from reports import selectors, services
+from reports import documents, selectors, services
 from reports.models import Report
 
 CONTENT_TYPES = {
@@ -238,11 +237,6 @@ class TimelinessSerializer(serializers.Serializer):
     provinces = TimelinessRowSerializer(many=True)
 
 
-def download_name(report: Report, fmt: str) -> str:
-    where = report.province.name if report.province_id else "khu-vuc-phia-nam"
-    return f"bao-cao-{slugify(str(report.period.label))}-{slugify(where)}-v{report.version}.{fmt}"
-
-
 WRITE_RESPONSES = {
     status.HTTP_200_OK: ReportSerializer,
     status.HTTP_409_CONFLICT: OpenApiResponse(api.ErrorSerializer, description="Stale version in the body."),
@@ -387,7 +381,7 @@ class ReportViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
         except FileNotFoundError:
             raise not_yet from None
         response = FileResponse(
-            handle, as_attachment=True, filename=download_name(report, fmt), content_type=CONTENT_TYPES[fmt]
+            handle, as_attachment=True, filename=documents.file_name(report, fmt), content_type=CONTENT_TYPES[fmt]
         )
         response["ETag"] = f'"{report.pdf_sha256 if fmt == "pdf" else report.xlsx_sha256}"'
         response["Cache-Control"] = "private, no-store"

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from khuyencong import numbers
 
 _ids = itertools.count(1)
-FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+SANS = "DejaVu Sans, Arial, sans-serif"  # the web pages
+SERIF = "Liberation Serif, Times New Roman, serif"  # the PDF documents (the vendored face)
 # execution-rate bands: (lowest rate, fill, label)
 BANDS = [
     (Decimal(75), "#1a7f37", "≥ 75%"),
@@ -26,6 +27,7 @@ BANDS = [
 ]
 NO_PLAN = "#c8c8c8"
 PLAN_FILL, PAID_FILL = "#b8cbe0", "#1f5d99"
+BILLION, MILLION = Decimal(1_000_000_000), Decimal(1_000_000)
 
 
 def band_colour(rate: Decimal | None) -> str:
@@ -34,19 +36,44 @@ def band_colour(rate: Decimal | None) -> str:
     return next(fill for low, fill, _label in BANDS if rate >= low)
 
 
-def billions(amount: Decimal) -> str:
-    return _("%(n)s bn") % {"n": numbers.group_digits(Decimal(amount) / 1_000_000_000, places=1)}
+def short_amount(amount: Decimal) -> str:
+    """An amount for a chart label: "12,3 tỷ" from a billion on, "350 triệu" below, so that a small amount
+    never reads "0,0 tỷ"; nothing at all is "0"."""
+    amount = Decimal(amount)
+    if amount >= BILLION:
+        return _("%(n)s bn") % {"n": numbers.group_digits(amount / BILLION, places=1)}
+    if amount >= MILLION:
+        return _("%(n)s m") % {"n": numbers.group_digits(amount / MILLION)}
+    if amount > 0:
+        return _("%(n)s m") % {"n": numbers.group_digits(amount / MILLION, places=1)}
+    return "0"
 
 
-def _open(width: int, height: int, title: str, desc: str, *, links: bool = False) -> tuple[str, str]:
+def _open(width: int, height: int, title: str, desc: str, *, links: bool = False, font: str = SANS) -> tuple[str, str]:
     """A chart with links inside is a group, not an image: an image's links would be nested controls."""
     n, role = next(_ids), "group" if links else "img"
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="100%" '
-        f'role="{role}" aria-labelledby="chart{n}-t chart{n}-d" class="chart" {FONT} font-size="12">'
+        f'role="{role}" aria-labelledby="chart{n}-t chart{n}-d" class="chart" font-family="{font}" font-size="12">'
         f'<title id="chart{n}-t">{escape(title)}</title><desc id="chart{n}-d">{escape(desc)}</desc>'
     )
     return head, "</svg>"
+
+
+def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
+    """At most `lines` lines of at most `width` characters, cut at spaces; the last one ends with … if cut."""
+    words, result, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            result.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    result.append(current)
+    if len(result) > lines:
+        last = " ".join(result[lines - 1 :])
+        result = result[: lines - 1] + [last[: width - 1].rstrip() + "…"]
+    return [line if len(line) <= width else line[: width - 1] + "…" for line in result]
 
 
 def _link(href: str | None, inner: str, label: str) -> str:
@@ -62,14 +89,14 @@ class Bar:
     href: str | None = None
 
 
-def rate_bars(bars: list[Bar], *, title: str, desc: str) -> SafeString:
+def rate_bars(bars: list[Bar], *, title: str, desc: str, font: str = SANS) -> SafeString:
     """Horizontal bars of execution rates, a 100% guide line, the value written at each bar's end."""
     label_w, bar_w, row_h = 170, 360, 22
     top = 10
     height = top + row_h * len(bars) + 30
     width = label_w + bar_w + 70
     scale_max = max([Decimal(100)] + [b.rate for b in bars if b.rate is not None])
-    head, tail = _open(width, height, title, desc, links=any(b.href for b in bars))
+    head, tail = _open(width, height, title, desc, links=any(b.href for b in bars), font=font)
     parts = [head]
     for i, bar in enumerate(bars):
         y = top + i * row_h
@@ -92,76 +119,97 @@ def rate_bars(bars: list[Bar], *, title: str, desc: str) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def plan_vs_paid(series, *, title: str, desc: str) -> SafeString:
-    """Per year: the plan (light column) and the disbursement cumulated to each quarter's cut-off (Q1-Q4)."""
-    group_w, height, top, base = 150, 260, 20, 220
-    width = 60 + group_w * max(1, len(series))
+def plan_vs_paid(series, *, title: str, desc: str, font: str = SANS) -> SafeString:
+    """Per year: the plan (light column) and the disbursement cumulated to each quarter's cut-off (Q1-Q4).
+
+    The drawing is always 640 units wide, however many years it shows, so its text keeps one size on a
+    page (a wider drawing scaled to the page's width would shrink it below legibility).
+    """
+    width, height, top, base = 640, 280, 34, 236
+    group_w = (width - 60) / max(1, len(series))
+    unit = group_w / 150  # the bars' widths were drawn for 150 units per year
+    plan_w, quarter_w, step = 26 * unit, 22 * unit, 26 * unit
     peak = max([Decimal(1)] + [s.planned for s in series] + [q or 0 for s in series for q in s.quarters])
-    head, tail = _open(width, height, title, desc)
+    head, tail = _open(width, height, title, desc, font=font)
     parts = [head, f'<line x1="50" y1="{base}" x2="{width - 5}" y2="{base}" stroke="#333"/>']
     for i, s in enumerate(series):
         x = 55 + i * group_w
         h = float(s.planned / peak) * (base - top)
-        plan_text = _("Plan %(year)s: %(amount)s") % {"year": s.year, "amount": billions(s.planned)}
+        plan_text = _("Plan %(year)s: %(amount)s") % {"year": s.year, "amount": short_amount(s.planned)}
         parts.append(
-            f'<rect x="{x}" y="{base - h:.1f}" width="26" height="{h:.1f}" fill="{PLAN_FILL}" stroke="{PAID_FILL}">'
-            f"<title>{escape(plan_text)}</title></rect>"
-            f'<text x="{x + 13}" y="{base - h - 4:.1f}" text-anchor="middle"'
-            f' font-size="10">{escape(billions(s.planned))}</text>'
+            f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{plan_w:.1f}" height="{h:.1f}" fill="{PLAN_FILL}"'
+            f' stroke="{PAID_FILL}"><title>{escape(plan_text)}</title></rect>'
+            f'<text x="{x + group_w * 0.45:.1f}" y="{base - h - 5:.1f}" text-anchor="middle"'
+            f' font-size="12">{escape(short_amount(s.planned))}</text>'
         )
         for n, value in enumerate(s.quarters, start=1):
-            qx = x + 30 + (n - 1) * 26
+            qx = x + plan_w + 4 * unit + (n - 1) * step
             if value is None:
-                parts.append(f'<text x="{qx + 11}" y="{base - 4}" text-anchor="middle" font-size="10">—</text>')
+                parts.append(
+                    f'<text x="{qx + quarter_w / 2:.1f}" y="{base - 4}" text-anchor="middle" font-size="11">—</text>'
+                )
                 continue
             qh = float(value / peak) * (base - top)
             share = numbers.format_percent(numbers.rate(value, s.planned), places=0)
-            quarter_text = f"Q{n}/{s.year}: {billions(value)} ({share})"
+            quarter_text = f"Q{n}/{s.year}: {short_amount(value)} ({share})"
             parts.append(
-                f'<rect x="{qx}" y="{base - qh:.1f}" width="22" height="{qh:.1f}"'
+                f'<rect x="{qx:.1f}" y="{base - qh:.1f}" width="{quarter_w:.1f}" height="{qh:.1f}"'
                 f' fill="{PAID_FILL}" opacity="{0.55 + 0.15 * n:.2f}">'
                 f"<title>{escape(quarter_text)}</title></rect>"
-                f'<text x="{qx + 11}" y="{base + 13}" text-anchor="middle" font-size="10">Q{n}</text>'
+                f'<text x="{qx + quarter_w / 2:.1f}" y="{base + 14}" text-anchor="middle" font-size="11">Q{n}</text>'
             )
-        parts.append(f'<text x="{x + 65}" y="{base + 32}" text-anchor="middle" font-weight="bold">{s.year}</text>')
-    by_cutoff = escape(_("disbursed by each quarter’s cut-off"))
+        parts.append(
+            f'<text x="{x + group_w * 0.45:.1f}" y="{base + 34}" text-anchor="middle" font-size="13"'
+            f' font-weight="bold">{s.year}</text>'
+        )
+    # gettext calls outside the f-strings: xgettext does not look inside them
+    by_cutoff, plan = escape(_("disbursed by each quarter’s cut-off")), escape(_("plan"))
     parts.append(
-        f'<rect x="55" y="2" width="12" height="10" fill="{PLAN_FILL}" stroke="{PAID_FILL}"/>'
-        f'<text x="71" y="11" font-size="11">{escape(_("plan"))}</text>'
-        f'<rect x="140" y="2" width="12" height="10" fill="{PAID_FILL}"/>'
-        f'<text x="156" y="11" font-size="11">{by_cutoff}</text>'
+        f'<rect x="55" y="4" width="14" height="12" fill="{PLAN_FILL}" stroke="{PAID_FILL}"/>'
+        f'<text x="74" y="15" font-size="13">{plan}</text>'
+        f'<rect x="170" y="4" width="14" height="12" fill="{PAID_FILL}"/>'
+        f'<text x="189" y="15" font-size="13">{by_cutoff}</text>'
     )
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
 
 
-def activity_bars(items, *, title: str, desc: str) -> SafeString:
-    """Per activity content: approved support (light) and disbursed (dark), amounts written beside."""
-    label_w, bar_w, row_h = 260, 300, 30
-    height = 24 + row_h * max(1, len(items))
-    width = label_w + bar_w + 150
-    peak = max([Decimal(1)] + [i.figures.planned for i in items])
-    head, tail = _open(width, height, title, desc)
+def activity_bars(items, *, title: str, desc: str, font: str = SANS) -> SafeString:
+    """Per activity content: approved support (light) and disbursed (dark), amounts written beside.
+
+    A label takes up to two lines inside its column (cut with … beyond), so none runs off the left edge.
+    """
+    label_w, bar_w, value_w, row_h = 250, 240, 140, 36
+    chars = 40 if font == SERIF else 32  # per line: the serif is narrower than DejaVu Sans
+    height = 26 + row_h * max(1, len(items))
+    width = label_w + bar_w + value_w
+    peak = max([Decimal(1)] + [i.figures.planned for i in items] + [i.figures.disbursed for i in items])
+    head, tail = _open(width, height, title, desc, font=font)
     parts = [head]
     for k, item in enumerate(items):
-        y = 20 + k * row_h
+        y = 24 + k * row_h
         planned = float(item.figures.planned / peak) * bar_w
         paid = float(item.figures.disbursed / peak) * bar_w
         label = f"{item.code} {item.name}"
-        short = label if len(label) <= 42 else label[:40] + "…"
-        value = f"{billions(item.figures.disbursed)} / {billions(item.figures.planned)}"
-        parts.append(
-            f'<text x="{label_w - 6}" y="{y + 14}" text-anchor="end">'
-            f"<title>{escape(label)}</title>{escape(short)}</text>"
-            f'<rect x="{label_w}" y="{y + 2}" width="{planned:.1f}" height="18" fill="{PLAN_FILL}"/>'
-            f'<rect x="{label_w}" y="{y + 6}" width="{paid:.1f}" height="10" fill="{PAID_FILL}"/>'
-            f'<text x="{label_w + max(planned, paid) + 4:.1f}" y="{y + 15}" font-size="11">{escape(value)}</text>'
+        wrapped = _wrap(label, chars)
+        first_y = y + 15 - (len(wrapped) - 1) * 7
+        spans = "".join(
+            f'<tspan x="{label_w - 6}" y="{first_y + n * 14}">{escape(line)}</tspan>' for n, line in enumerate(wrapped)
         )
+        value = f"{short_amount(item.figures.disbursed)} / {short_amount(item.figures.planned)}"
+        parts.append(
+            f'<text x="{label_w - 6}" y="{first_y}" text-anchor="end" font-size="11">'
+            f"<title>{escape(label)}</title>{spans}</text>"
+            f'<rect x="{label_w}" y="{y + 2}" width="{planned:.1f}" height="20" fill="{PLAN_FILL}"/>'
+            f'<rect x="{label_w}" y="{y + 7}" width="{paid:.1f}" height="10" fill="{PAID_FILL}"/>'
+            f'<text x="{label_w + max(planned, paid) + 4:.1f}" y="{y + 16}" font-size="11">{escape(value)}</text>'
+        )
+    support, disbursed = escape(_("approved support")), escape(_("disbursed"))
     parts.append(
-        f'<rect x="{label_w}" y="2" width="12" height="10" fill="{PLAN_FILL}"/>'
-        f'<text x="{label_w + 16}" y="11" font-size="11">{escape(_("approved support"))}</text>'
-        f'<rect x="{label_w + 150}" y="2" width="12" height="10" fill="{PAID_FILL}"/>'
-        f'<text x="{label_w + 166}" y="11" font-size="11">{escape(_("disbursed"))}</text>'
+        f'<rect x="{label_w}" y="4" width="14" height="12" fill="{PLAN_FILL}"/>'
+        f'<text x="{label_w + 19}" y="15" font-size="12">{support}</text>'
+        f'<rect x="{label_w + 160}" y="4" width="14" height="12" fill="{PAID_FILL}"/>'
+        f'<text x="{label_w + 179}" y="15" font-size="12">{disbursed}</text>'
     )
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped
@@ -238,9 +286,10 @@ def tile_map(tiles: list[Tile], *, title: str, desc: str) -> SafeString:
             f'<text x="{x + 18}" y="{legend_y + 12}" font-size="11">{escape(label)}</text>'
         )
         x += 90
+    no_plan = escape(_("no plan"))
     parts.append(
         f'<rect x="{x}" y="{legend_y}" width="14" height="14" fill="url(#noplan)"/>'
-        f'<text x="{x + 18}" y="{legend_y + 12}" font-size="11">{escape(_("no plan"))}</text>'
+        f'<text x="{x + 18}" y="{legend_y + 12}" font-size="11">{no_plan}</text>'
     )
     parts.append(tail)
     return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from periods.models import ReportingPeriod
 
@@ -19,7 +20,8 @@ class Report(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
-        ACCEPTED = "accepted", _("accepted")
+        # "đã tiếp nhận": received by the ministry (a project's acceptance, "nghiệm thu", is another word)
+        ACCEPTED = "accepted", pgettext_lazy("report status", "accepted")
         RETURNED = "returned", _("returned for correction")
 
     class Generation(models.TextChoices):
@@ -122,6 +124,7 @@ class ReportEvent(models.Model):
         "submitted": _("submitted to the ministry"),
         "accepted": _("accepted by the ministry"),
         "returned": _("returned for correction"),
+        "new_version": _("new version started"),
     }
 
     def __str__(self) -> str:

@@ -53,6 +53,8 @@ def report_reviewed(*, report: Report) -> None:
 @notices.in_portal_language
 def report_submitted(*, report: Report) -> None:
     """A province submitted its report: ministry staff have one more to review."""
+    if report.is_regional:  # issued by the ministry itself: nothing awaits review
+        return
     notices.notify(
         recipients=recipients.ministry_staff(),
         kind="reports.report.submitted",

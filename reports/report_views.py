@@ -15,7 +15,8 @@ from khuyencong.concurrency import StaleEdit
 from periods import selectors as period_selectors
 from periods import services as period_services
 from periods.models import PeriodKind, ReportingPeriod
-from reports import figures, selectors, services
+from provinces.models import User
+from reports import documents, figures, selectors, services
 from reports import views as dashboard_views
 from reports.models import Report
 
@@ -102,7 +103,11 @@ def report_list(request):
 @login_required
 def report_detail(request, pk):
     report = selectors.report_get_for(user=request.user, pk=pk)
-    editable = request.user.is_provincial and report.status == Report.Status.DRAFT
+    user = request.user
+    # the province writes its own report; ministry staff write and issue the regional one
+    author = user.role == User.Role.MINISTRY if report.is_regional else user.is_provincial
+    editable = author and report.status == Report.Status.DRAFT
+    versions = selectors.versions_of(report)
     form = NarrativeForm(
         initial={
             "achievements": report.achievements,
@@ -113,11 +118,14 @@ def report_detail(request, pk):
     )
     context = {
         "report": report,
-        "versions": selectors.versions_of(report),
+        "versions": versions,
         "events": report.events.select_related("by"),
         "form": form if editable else None,
-        "can_submit": editable and request.user.role == "approver",
-        "can_review": request.user.sees_all_provinces and report.status == Report.Status.SUBMITTED,
+        "can_submit": editable and (report.is_regional or user.role == User.Role.APPROVER),
+        "can_review": user.sees_all_provinces and report.status == Report.Status.SUBMITTED and not report.is_regional,
+        "can_issue_new_version": (
+            report.is_regional and author and report.is_frozen and versions.first().pk == report.pk
+        ),
     }
     return render(request, "reports/report_detail.html", context)
 
@@ -163,8 +171,27 @@ def report_submit(request, pk):
     except (ValidationError, PermissionDenied) as error:
         messages.error(request, _message(error))
     else:
-        messages.success(request, _("The report was submitted; its figures are now frozen."))
+        messages.success(
+            request,
+            _("The regional report was issued; its figures are now frozen.")
+            if report.is_regional
+            else _("The report was submitted; its figures are now frozen."),
+        )
     return redirect("reports:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def report_new_version(request, pk):
+    """Ministry staff start the next version of an issued regional report."""
+    report = selectors.report_get_for(user=request.user, pk=pk)
+    try:
+        draft = services.report_new_version(report=report, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _message(error))
+        return redirect("reports:detail", pk=pk)
+    messages.success(request, _("Version %(n)s was started as a draft with today's figures.") % {"n": draft.version})
+    return redirect("reports:detail", pk=draft.pk)
 
 
 @login_required
@@ -203,10 +230,7 @@ def report_download(request, pk, fmt):
     stored = report.pdf if fmt == "pdf" else report.xlsx
     if not stored:
         raise Http404
-    where = report.province.name if report.province_id else "khu-vuc-phia-nam"
-    from django.utils.text import slugify
-
-    name = f"bao-cao-{slugify(str(report.period.label), allow_unicode=False)}-{slugify(where)}-v{report.version}.{fmt}"
+    name = documents.file_name(report, fmt)
     content_type = (
         "application/pdf" if fmt == "pdf" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )

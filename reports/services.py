@@ -198,12 +198,37 @@ def _check_province(user: User, report: Report) -> None:
 NARRATIVE_FIELDS = ("achievements", "difficulties", "proposals")
 
 
+def _check_author(user: User, report: Report) -> None:
+    """A province's report is written by its own staff; the regional report by ministry staff."""
+    if report.is_regional:
+        if user.role != User.Role.MINISTRY:
+            raise PermissionDenied(_("Only ministry staff write the regional report."))
+        return
+    if not user.is_provincial:
+        raise PermissionDenied(_("Only the province writes its report."))
+    _check_province(user, report)
+
+
+def _signer(user: User) -> dict:
+    signature = user.signature()
+    if signature is None:
+        raise ValidationError(
+            _("Your profile has no full name or position for the signature block; ask an administrator to add them.")
+        )
+    return signature
+
+
+def _document_number(report: Report, on: datetime.datetime) -> int:
+    """The issuer's next report number of the year (số văn bản): its reports issued this year, plus one."""
+    year = timezone.localtime(on).year
+    issued = Report.objects.filter(province_id=report.province_id, submitted_at__year=year).exclude(pk=report.pk)
+    return issued.count() + 1
+
+
 @transaction.atomic
 def report_narrative_save(*, report: Report, by: User, expected_version: int, **texts: str) -> Report:
-    """Officers and approvers write the narrative of their province's draft (version-checked)."""
-    if not by.is_provincial:
-        raise PermissionDenied(_("Only the province writes its report."))
-    _check_province(by, report)
+    """Officers and approvers write their province's draft; ministry staff the regional one (version-checked)."""
+    _check_author(by, report)
     report = Report.objects.select_for_update().get(pk=report.pk)
     if report.is_frozen:
         raise ValidationError(_("A submitted report cannot be changed; a correction is a new version."))
@@ -226,16 +251,28 @@ def report_narrative_save(*, report: Report, by: User, expected_version: int, **
 
 @transaction.atomic
 def report_submit(*, report: Report, by: User) -> Report:
-    """The provincial approver submits: the figures are frozen now, and the PDF is rendered from them."""
-    if by.role != User.Role.APPROVER:
-        raise PermissionDenied(_("Only the provincial approver submits the report."))
-    _check_province(by, report)
+    """The provincial approver submits their province's report; ministry staff issue the regional one.
+
+    The figures are frozen now, with the signer's block and the document's number, and the PDF is rendered
+    from them: the signed document never changes afterwards (a correction is a new version).
+    """
+    if report.is_regional:
+        if by.role != User.Role.MINISTRY:
+            raise PermissionDenied(_("Only ministry staff issue the regional report."))
+    else:
+        if by.role != User.Role.APPROVER:
+            raise PermissionDenied(_("Only the provincial approver submits the report."))
+        _check_province(by, report)
+    signer = _signer(by)
     # Only the report's row: the regional report has no province, and PostgreSQL refuses FOR UPDATE on an outer join.
     report = Report.objects.select_for_update(of=("self",)).select_related("period", "province").get(pk=report.pk)
     if report.status != Report.Status.DRAFT:
         raise ValidationError(_("This report has already been submitted."))
+    now = timezone.now()
     report.snapshot = snapshot.build(report)
-    report.snapshot_at = report.submitted_at = timezone.now()
+    report.snapshot["signer"] = signer
+    report.snapshot["number"] = _document_number(report, now)
+    report.snapshot_at = report.submitted_at = now
     report.submitted_by = by
     report.status = Report.Status.SUBMITTED
     report.generation = G.QUEUED
@@ -253,6 +290,8 @@ def report_review(*, report: Report, by: User, accept: bool, comment: str = "") 
     if not by.sees_all_provinces:
         raise PermissionDenied(_("Only ministry staff review reports."))
     report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.is_regional:
+        raise ValidationError(_("The regional report is issued by the ministry; it is not reviewed."))
     if report.status != Report.Status.SUBMITTED:
         raise ValidationError(_("Only a submitted report can be reviewed."))
     if not accept and not comment.strip():
@@ -272,6 +311,30 @@ def report_review(*, report: Report, by: User, accept: bool, comment: str = "") 
             proposals=report.proposals,
         )
     return report
+
+
+@transaction.atomic
+def report_new_version(*, report: Report, by: User) -> Report:
+    """Ministry staff start a new version of an issued regional report: a draft with today's figures and
+    the previous text, to be issued in its turn. The issued version stays as it was signed."""
+    if by.role != User.Role.MINISTRY:
+        raise PermissionDenied(_("Only ministry staff issue the regional report."))
+    if not report.is_regional:
+        raise ValidationError(_("A province's report gets a new version when the ministry returns it."))
+    latest = Report.objects.select_for_update().filter(period=report.period, province=None).order_by("-version")[0]
+    if latest.pk != report.pk or not report.is_frozen:
+        raise ValidationError(_("A newer version of this report already exists."))
+    draft = Report.objects.create(
+        period=report.period,
+        province=None,
+        version=report.version + 1,
+        achievements=report.achievements,
+        difficulties=report.difficulties,
+        proposals=report.proposals,
+    )
+    ReportEvent.objects.create(report=report, action="new_version", by=by, comment=f"v{draft.version}")
+    report_request_generation(report_id=draft.pk)
+    return draft
 
 
 # ---- reminders (entry open/closed and its exceptions live in periods) ------------------------------

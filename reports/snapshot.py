@@ -8,15 +8,15 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from periods.models import PeriodKind, ReportingPeriod
 from projects import rules as project_rules
 from projects import selectors as project_selectors
 from projects.models import ProgressUpdate, Project
 from provinces import selectors as province_selectors
-from provinces.models import User
-from reports import figures
+from provinces.models import Unit, User
+from reports import figures, selectors
 from reports.models import Report
 
 SYSTEM_READER = User(username="report-generator", role=User.Role.MINISTRY)  # unsaved: reads every province
@@ -110,9 +110,61 @@ def _projects(report: Report, today: datetime.date) -> list[dict]:
     return rows
 
 
+MINISTRY_SUFFIX = ", Bộ Công Thương"
+
+
+def heading(report: Report, day: datetime.date) -> dict:
+    """The administrative heading as on a day: governing body, issuing body (its name then), place.
+
+    The ministry department's name is written in full ("Cục Đổi mới sáng tạo, Chuyển đổi xanh và Khuyến
+    công"): only the ministry, which heads the line above it, is dropped from it.
+    """
+    ministry = Unit.objects.filter(kind=Unit.Kind.MINISTRY_DEPARTMENT).prefetch_related("names").first()
+    department = ministry.name_on(day).removesuffix(MINISTRY_SUFFIX) if ministry else ""
+    if report.province_id:
+        province = report.province
+        level = "THÀNH PHỐ" if province.kind == "city" else "TỈNH"
+        short = province.name.removeprefix("Thành phố ")
+        return {
+            "parent": f"UBND {level} {short.upper()}",
+            "unit": "SỞ CÔNG THƯƠNG",
+            "place": short,
+            "code": "SCT",
+            "province": province.name,
+            "department": department,
+        }
+    return {
+        "parent": "BỘ CÔNG THƯƠNG",
+        "unit": department.upper(),
+        "place": "Hà Nội",
+        "code": "ĐMST-KC",
+        "province": "",
+        "department": department,
+    }
+
+
+def _timeliness(report: Report, today: datetime.date) -> list[dict]:
+    """Who has reported for the period, as the regional report states it (frozen with it)."""
+    rows = selectors.timeliness(period=report.period, today=today)
+    return [
+        {
+            "name": row.province.name,
+            "state": row.state,
+            "version": row.report.version if row.report else None,
+            "submitted_on": row.submitted_on.isoformat() if row.submitted_on else None,
+        }
+        for row in rows
+    ]
+
+
 def build(report: Report, *, today: datetime.date | None = None) -> dict:
-    """The report's figures now, as JSON-ready data."""
-    today = today or timezone.localdate()
+    """The report's figures now, as JSON-ready data. Its texts (labels, headline) are Vietnamese, the
+    language of the signed document, whichever language the person who submits it reads the portal in."""
+    with translation.override("vi"):
+        return _build(report, today=today or timezone.localdate())
+
+
+def _build(report: Report, *, today: datetime.date) -> dict:
     dashboard = _dashboard(report, today)
     data = {
         "built_at": timezone.now().isoformat(),
@@ -143,6 +195,8 @@ def build(report: Report, *, today: datetime.date | None = None) -> dict:
         "headline_rate": str(dashboard.headline_rate),
         "headline_registration": str(dashboard.headline_registration),
         "projects": [] if report.is_regional else _projects(report, today),
+        "timeliness": _timeliness(report, today) if report.is_regional else [],
+        "heading": heading(report, today),
         "behind": [p.code for p in dashboard.attention.get("behind", [])],
         "overdue": [p.code for p in dashboard.attention.get("overdue", [])],
     }

@@ -14,6 +14,7 @@ urlpatterns = [
     path("reports/<int:pk>/narrative/", report_views.report_narrative, name="narrative"),
     path("reports/<int:pk>/submit/", report_views.report_submit, name="submit"),
     path("reports/<int:pk>/review/", report_views.report_review, name="review"),
+    path("reports/<int:pk>/new-version/", report_views.report_new_version, name="new_version"),
     path("reports/<int:pk>/regenerate/", report_views.report_regenerate, name="regenerate"),
     path("reports/<int:pk>/download/<str:fmt>/", report_views.report_download, name="download"),
 ]

@@ -180,3 +180,15 @@ def test_admin_dates_are_written_and_read_as_dd_mm_yyyy(client, administrator, t
             assert forms.DateField().clean("2026-12-18") == datetime.date(2026, 12, 18)  # date pickers, API
             with pytest.raises(forms.ValidationError):
                 forms.DateField().clean("12/18/2026")  # never month first
+
+
+def test_the_ministry_home_counts_todays_and_former_provinces_apart(client, ministry_staff):
+    """'29 tỉnh, thành phố' added two maps together: the region has 9 provinces today and 20 before 2025."""
+    today = Province.objects.filter(valid_to__isnull=True).count()
+    former = Province.objects.filter(valid_to__isnull=False).count()
+    assert (today, former) == (9, 20)
+    client.force_login(ministry_staff)
+    body = client.get(reverse("home")).content.decode()
+    text = re.sub(r"\s+", " ", re.search(r'<p id="province-count">(.*?)</p>', body, re.S).group(1))
+    assert text.startswith("9 tỉnh, thành phố của khu vực hiện nay; 20 tỉnh, thành phố cũ trước khi sáp nhập")
+    assert "29" not in text

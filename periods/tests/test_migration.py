@@ -10,6 +10,7 @@ from django.db.migrations.executor import MigrationExecutor
 BEFORE = [
     ("reports", "0002_entryexception_report_reminderlog_reportevent_and_more"),
     ("projects", "0003_beneficiary_name_folded"),
+    ("provinces", "0002_apitoken"),  # users as they were then (later columns are unknown to the old models)
 ]
 AFTER = [("periods", "0001_initial"), ("reports", "0003_calendar_moved_to_periods")]
 D = datetime.date

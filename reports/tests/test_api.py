@@ -102,7 +102,7 @@ def test_detail_and_downloads_are_scoped(people, role, expected, reports):
     body = client.get(base).json()
     assert body["status"] == "submitted" and body["generation"] == "ready" and body["version"] == 1
     assert body["period"]["kind"] == "quarter" and body["period"]["number"] == 3 and body["regional"] is False
-    assert body["submitted_by"] == "tn.approver" and body["submitted_at"].startswith("2026-11-28")
+    assert body["submitted_by"] == "Lê Thị Bình" and body["submitted_at"].startswith("2026-11-28")
     assert body["figures"]["province"] == "Tây Ninh" and body["figures"]["period"]["label"]
     assert body["pdf"]["sha256"] == report.pdf_sha256 and body["pdf"]["pages"] >= 1
     assert body["pdf"]["url"] == f"http://testserver/reports/{report.pk}/download/pdf/"
@@ -195,8 +195,8 @@ def test_write_matrix(role, kind, reports, ministry_staff, tayninh_officer, cant
     body = response.json()
     expected = {
         "narrative": ("draft", "achievements", "Đã đào tạo 120 lao động."),
-        "submit": ("submitted", "submitted_by", "ct.approver"),
-        "review": ("accepted", "reviewed_by", "ministry"),
+        "submit": ("submitted", "submitted_by", "Võ Thị Dung"),
+        "review": ("accepted", "reviewed_by", "Nguyễn Thị Minh"),
         "regenerate": ("draft", "generation", "queued"),
     }[kind]
     assert (body["status"], body[expected[1]]) == (expected[0], expected[2])

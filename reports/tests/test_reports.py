@@ -306,3 +306,18 @@ def test_period_picker_ignores_a_quarter_number_for_other_kinds(client, ministry
     period = response.context["period"]
     assert (period.kind, period.year, period.number) == ("year", 2026, 1)
     assert not ReportingPeriod.objects.filter(kind="year", number=3).exists()
+
+
+def test_every_report_event_the_services_record_has_a_label():
+    """The history on the report page reads ReportEvent.LABELS: an action without one showed its raw code."""
+    import pathlib
+    import re
+
+    from reports.models import ReportEvent
+
+    source = (pathlib.Path(__file__).resolve().parents[1] / "services.py").read_text()
+    actions = set(re.findall(r'action="([a-z_]+)"', source)) | set(
+        re.findall(r'"([a-z_]+)" if accept else "([a-z_]+)"', source)[0]
+    )
+    assert {"generated", "submitted", "accepted", "returned", "new_version"} <= actions
+    assert actions <= set(ReportEvent.LABELS)
