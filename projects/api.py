@@ -8,7 +8,7 @@ approval changes nothing until it is approved.
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.extensions import OpenApiSerializerFieldExtension
@@ -311,6 +311,135 @@ class ProjectSerializer(serializers.ModelSerializer):
         return [t.action for t in rules.allowed_transitions(self.context["request"].user, project)]
 
 
+class ProjectListSerializer(serializers.BaseSerializer):
+    """The list's rows, the same JSON as ProjectSerializer, built flat from rows the list prefetched into plain
+    lists (`_project_list_queryset`): no nested serializers, no related-manager queryset per row. The time zone
+    and period labels are worked out once per response. `test_list_rows_equal_the_detail` holds the two equal.
+    """
+
+    def to_representation(self, project):
+        memo = self.context.setdefault("project_list_memo", {"tz": timezone.get_current_timezone(), "labels": {}})
+        tz, labels = memo["tz"], memo["labels"]
+
+        def moment(value):
+            return _moment(value, tz)
+
+        progress = []
+        for row in project.progress_rows:
+            if row.period_id not in labels:
+                labels[row.period_id] = str(row.period.label)
+            progress.append(
+                {
+                    "id": row.id,
+                    "period": row.period_id,
+                    "period_label": labels[row.period_id],
+                    "completion_percent": row.completion_percent,
+                    "narrative": row.narrative,
+                    "difficulties": row.difficulties,
+                    "version": row.version,
+                    "updated_at": moment(row.updated_at),
+                }
+            )
+        return {
+            "id": project.id,
+            "code": project.code,
+            "title": project.title,
+            "province": project.province_id,
+            "province_name": project.province.name,
+            "implementing_unit": project.implementing_unit_id,
+            "implementing_unit_name": project.implementing_unit.name,
+            "plan_year": project.plan_year,
+            "fund": project.fund,
+            "activity": project.activity_id,
+            "activity_code": project.activity.code,
+            "location": project.location,
+            "commune": project.commune_id,
+            "former_commune_name": project.former_commune_name,
+            "start_date": _day(project.start_date),
+            "end_date": _day(project.end_date),
+            "is_pilot": project.is_pilot,
+            "is_group": project.is_group,
+            "is_inter_provincial": project.is_inter_provincial,
+            "partner_provinces": [p.pk for p in project.partner_rows],
+            "approved_support": _money(project.approved_support),
+            "counterpart": _money(project.counterpart),
+            "other_sources": _money(project.other_sources),
+            "total_cost": _money(project.total_cost),
+            "advanced": _money(project.advanced),
+            "disbursed": _money(project.disbursed),
+            "settled": _money(project.settled),
+            "status": project.status,
+            "approved_at": moment(project.approved_at),
+            "version": project.version,
+            "created_at": moment(project.created_at),
+            "updated_at": moment(project.updated_at),
+            "beneficiaries": [
+                {"id": b.id, "name": b.name, "kind": b.kind, "tax_code": b.tax_code, "commune": b.commune_id}
+                for b in project.beneficiary_rows
+            ],
+            "decisions": [
+                {
+                    "id": d.id,
+                    "kind": d.kind,
+                    "number": d.number,
+                    "date": _day(d.date),
+                    "signer": d.signer,
+                    "attachment": None if d.attachment is None else self._attachment(d.attachment, moment),
+                    "recorded_at": moment(d.recorded_at),
+                }
+                for d in project.decision_rows
+            ],
+            "money_entries": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "amount": _money(e.amount),
+                    "date": _day(e.date),
+                    "note": e.note,
+                    "corrects": e.corrects_id,
+                    "reason": e.reason,
+                    "created_at": moment(e.created_at),
+                }
+                for e in project.money_rows
+            ],
+            "progress": progress,
+            "actions": [t.action for t in rules.allowed_transitions(self.context["request"].user, project)],
+        }
+
+    def _attachment(self, attachment, moment) -> dict:
+        return {
+            "id": attachment.id,
+            "kind": attachment.kind,
+            "original_name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "uploaded_at": moment(attachment.uploaded_at),
+            "download": self.context["request"].build_absolute_uri(
+                f"/api/v1/projects/{attachment.project_id}/attachments/{attachment.pk}/"
+            ),
+        }
+
+
+_MONEY = api.MoneyField()
+
+
+def _money(value) -> str | None:
+    return None if value is None else _MONEY.to_representation(value)
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value, tz) -> str | None:
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z" for UTC), tz looked up once."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class ProjectWriteSerializer(api.StrictSerializer):
     """Fields a project is created with; on PATCH every field is optional and `version` says what you read."""
 
@@ -434,6 +563,18 @@ def _project_queryset(user):
     )
 
 
+def _project_list_queryset(user):
+    """The list's rows: related rows prefetched into plain lists (to_attr) for ProjectListSerializer."""
+    return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
+        "implementing_unit__names",
+        Prefetch("beneficiaries", queryset=Beneficiary.objects.all(), to_attr="beneficiary_rows"),
+        Prefetch("partner_provinces", queryset=Province.objects.all(), to_attr="partner_rows"),
+        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment"), to_attr="decision_rows"),
+        Prefetch("money_entries", queryset=MoneyEntry.objects.all(), to_attr="money_rows"),
+        Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period"), to_attr="progress_rows"),
+    )
+
+
 def _historical(project: Project, version: int) -> Project:
     """The project as it was at a version (for telling a stale caller what changed), or as it is now."""
     record = project.history.filter(version=version).order_by("-history_date").first()
@@ -455,6 +596,7 @@ WRITE_RESPONSES = {
         "If-Match (as the ETag) or as `version`; a stale one gets 412 or 409 with what changed.",
     ),
     create=extend_schema(request=ProjectWriteSerializer, responses={201: ProjectSerializer}),
+    list=extend_schema(responses=ProjectSerializer),  # ProjectListSerializer writes the same JSON, flat
 )
 class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Extension projects in the caller's provinces, with money entries and progress; writes by role."""
@@ -467,7 +609,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "list":
+            return _project_list_queryset(self.request.user)
         return _project_queryset(self.request.user)
+
+    def get_serializer_class(self):
+        return ProjectListSerializer if self.action == "list" else ProjectSerializer
 
     def _answer(self, project: Project, code=status.HTTP_200_OK) -> Response:
         fresh = _project_queryset(self.request.user).get(pk=project.pk)

@@ -229,6 +229,17 @@ class Project(models.Model):
             models.Index(fields=["province", "plan_year", "fund"], name="project_province_year_fund"),
             # project list filters by status and year
             models.Index(fields=["status", "plan_year"], name="project_status_year"),
+            # the list's default order (page and API): newest plan year first, then code; scanned backwards
+            # for ?order=year. Without it the page sorted every project in scope to return 50 rows.
+            models.Index(fields=["-plan_year", "code"], name="project_list_order"),
+            # a provincial officer's list: their provinces, in the default order
+            models.Index(fields=["province", "-plan_year", "code"], name="project_province_order"),
+            # the other orders the page and the API offer (the unique code has its own index)
+            models.Index(fields=["end_date"], name="project_end_date"),
+            models.Index(fields=["start_date"], name="project_start_date"),
+            models.Index(fields=["approved_support"], name="project_support"),
+            models.Index(fields=["title"], name="project_title"),
+            models.Index(fields=["updated_at"], name="project_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -339,7 +350,11 @@ class MoneyEntry(models.Model):
             ),
         ]
         # disbursed by a cut-off: sums per kind over a date window
-        indexes = [models.Index(fields=["kind", "date"], name="money_kind_date")]
+        indexes = [
+            models.Index(fields=["kind", "date"], name="money_kind_date"),
+            # a project's totals per kind up to a date (the lists' advanced/disbursed/settled columns)
+            models.Index(fields=["project", "kind", "date"], name="money_project_kind_date"),
+        ]
 
     def __str__(self) -> str:
         text = f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
