@@ -4,7 +4,12 @@ import os
 import shutil
 import sys
 
+import openpyxl  # noqa: F401 - see below
 import pytest
+
+# openpyxl builds its table of cell types when first imported. Imported for the first time inside a test under
+# freezegun (a view module loaded by the first request), the table would hold freezegun's FakeDate, and real
+# dates would be refused by every later test: import it here, before any clock is frozen.
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM then needs this to be allowed.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -247,6 +247,29 @@ else:
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
+
+# Django's cache. With REDIS_URL it is Redis (the same database as Celery, under its own key prefix), so
+# what it holds — the API throttle counts among them — is shared by every worker process and machine;
+# otherwise each process has its own memory (development, tests without Redis).
+CACHE_KEY_PREFIX = os.environ.get("KC_CACHE_PREFIX", "kc-cache")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "khuyencong.cache.PrefixedRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 3600,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "khuyencong",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "TIMEOUT": 3600,
+        }
+    }
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -7,10 +7,11 @@ approval changes nothing until it is approved.
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.http import FileResponse
-from django.utils import translation
+from django.http import FileResponse, Http404
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
@@ -192,16 +193,45 @@ class DecisionCreateSerializer(api.StrictSerializer):
     file = serializers.FileField(required=False, help_text="The signed document (multipart); optional.")
 
 
+class SignedMoneyField(api.MoneyField):
+    """Whole VND as read back: a correcting entry is negative ("-50000000")."""
+
+
+class SignedMoneyFieldSchema(OpenApiSerializerFieldExtension):
+    target_class = SignedMoneyField
+
+    def map_serializer_field(self, auto_schema, direction):
+        return {
+            "type": "string",
+            "pattern": "^-?[0-9]{1,18}$",
+            "example": "-50000000",
+            "description": "Whole VND as a string of digits; negative for a correcting entry.",
+        }
+
+
 class MoneyEntrySerializer(serializers.ModelSerializer):
-    amount = api.MoneyField(read_only=True)
+    amount = SignedMoneyField(read_only=True)
+    corrects = serializers.PrimaryKeyRelatedField(
+        read_only=True, help_text="For a correcting entry: the id of the entry it reverses (wholly or in part)."
+    )
 
     class Meta:
         model = MoneyEntry
-        fields = ["id", "kind", "amount", "date", "note", "created_at"]
+        fields = ["id", "kind", "amount", "date", "note", "corrects", "reason", "created_at"]
+
+
+class MoneyCorrectionSerializer(api.StrictSerializer):
+    reason = serializers.CharField(max_length=10000, help_text="Why the entry is wrong (required).")
+    amount = api.MoneyField(
+        required=False, help_text="How much of the entry to take back; absent: all that is left of it."
+    )
 
 
 class ProgressSerializer(serializers.ModelSerializer):
     period_label = serializers.CharField(source="period.label", read_only=True)
+    completion_percent = serializers.DecimalField(
+        max_digits=4, decimal_places=1, coerce_to_string=False, read_only=True, help_text="0 to 100, e.g. 37.5"
+    )
 
     class Meta:
         model = ProgressUpdate
@@ -281,6 +311,135 @@ class ProjectSerializer(serializers.ModelSerializer):
         return [t.action for t in rules.allowed_transitions(self.context["request"].user, project)]
 
 
+class ProjectListSerializer(serializers.BaseSerializer):
+    """The list's rows, the same JSON as ProjectSerializer, built flat from rows the list prefetched into plain
+    lists (`_project_list_queryset`): no nested serializers, no related-manager queryset per row. The time zone
+    and period labels are worked out once per response. `test_list_rows_equal_the_detail` holds the two equal.
+    """
+
+    def to_representation(self, project):
+        memo = self.context.setdefault("project_list_memo", {"tz": timezone.get_current_timezone(), "labels": {}})
+        tz, labels = memo["tz"], memo["labels"]
+
+        def moment(value):
+            return _moment(value, tz)
+
+        progress = []
+        for row in project.progress_rows:
+            if row.period_id not in labels:
+                labels[row.period_id] = str(row.period.label)
+            progress.append(
+                {
+                    "id": row.id,
+                    "period": row.period_id,
+                    "period_label": labels[row.period_id],
+                    "completion_percent": row.completion_percent,
+                    "narrative": row.narrative,
+                    "difficulties": row.difficulties,
+                    "version": row.version,
+                    "updated_at": moment(row.updated_at),
+                }
+            )
+        return {
+            "id": project.id,
+            "code": project.code,
+            "title": project.title,
+            "province": project.province_id,
+            "province_name": project.province.name,
+            "implementing_unit": project.implementing_unit_id,
+            "implementing_unit_name": project.implementing_unit.name,
+            "plan_year": project.plan_year,
+            "fund": project.fund,
+            "activity": project.activity_id,
+            "activity_code": project.activity.code,
+            "location": project.location,
+            "commune": project.commune_id,
+            "former_commune_name": project.former_commune_name,
+            "start_date": _day(project.start_date),
+            "end_date": _day(project.end_date),
+            "is_pilot": project.is_pilot,
+            "is_group": project.is_group,
+            "is_inter_provincial": project.is_inter_provincial,
+            "partner_provinces": [p.pk for p in project.partner_rows],
+            "approved_support": _money(project.approved_support),
+            "counterpart": _money(project.counterpart),
+            "other_sources": _money(project.other_sources),
+            "total_cost": _money(project.total_cost),
+            "advanced": _money(project.advanced),
+            "disbursed": _money(project.disbursed),
+            "settled": _money(project.settled),
+            "status": project.status,
+            "approved_at": moment(project.approved_at),
+            "version": project.version,
+            "created_at": moment(project.created_at),
+            "updated_at": moment(project.updated_at),
+            "beneficiaries": [
+                {"id": b.id, "name": b.name, "kind": b.kind, "tax_code": b.tax_code, "commune": b.commune_id}
+                for b in project.beneficiary_rows
+            ],
+            "decisions": [
+                {
+                    "id": d.id,
+                    "kind": d.kind,
+                    "number": d.number,
+                    "date": _day(d.date),
+                    "signer": d.signer,
+                    "attachment": None if d.attachment is None else self._attachment(d.attachment, moment),
+                    "recorded_at": moment(d.recorded_at),
+                }
+                for d in project.decision_rows
+            ],
+            "money_entries": [
+                {
+                    "id": e.id,
+                    "kind": e.kind,
+                    "amount": _money(e.amount),
+                    "date": _day(e.date),
+                    "note": e.note,
+                    "corrects": e.corrects_id,
+                    "reason": e.reason,
+                    "created_at": moment(e.created_at),
+                }
+                for e in project.money_rows
+            ],
+            "progress": progress,
+            "actions": [t.action for t in rules.allowed_transitions(self.context["request"].user, project)],
+        }
+
+    def _attachment(self, attachment, moment) -> dict:
+        return {
+            "id": attachment.id,
+            "kind": attachment.kind,
+            "original_name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+            "sha256": attachment.sha256,
+            "uploaded_at": moment(attachment.uploaded_at),
+            "download": self.context["request"].build_absolute_uri(
+                f"/api/v1/projects/{attachment.project_id}/attachments/{attachment.pk}/"
+            ),
+        }
+
+
+_MONEY = api.MoneyField()
+
+
+def _money(value) -> str | None:
+    return None if value is None else _MONEY.to_representation(value)
+
+
+def _day(value) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _moment(value, tz) -> str | None:
+    """As DRF's DateTimeField writes it (ISO 8601 in the current time zone, "Z" for UTC), tz looked up once."""
+    if value is None:
+        return None
+    text = value.astimezone(tz).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 class ProjectWriteSerializer(api.StrictSerializer):
     """Fields a project is created with; on PATCH every field is optional and `version` says what you read."""
 
@@ -344,7 +503,9 @@ class MoneyEntryCreateSerializer(api.StrictSerializer):
 
 class ProgressSaveSerializer(api.StrictSerializer):
     period = api.IdField(queryset=ReportingPeriod.objects.all())
-    completion_percent = serializers.IntegerField(min_value=0, max_value=100)
+    completion_percent = serializers.DecimalField(
+        max_digits=4, decimal_places=1, min_value=0, max_value=100, coerce_to_string=False
+    )
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     difficulties = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     version = serializers.IntegerField(
@@ -402,6 +563,18 @@ def _project_queryset(user):
     )
 
 
+def _project_list_queryset(user):
+    """The list's rows: related rows prefetched into plain lists (to_attr) for ProjectListSerializer."""
+    return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
+        "implementing_unit__names",
+        Prefetch("beneficiaries", queryset=Beneficiary.objects.all(), to_attr="beneficiary_rows"),
+        Prefetch("partner_provinces", queryset=Province.objects.all(), to_attr="partner_rows"),
+        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment"), to_attr="decision_rows"),
+        Prefetch("money_entries", queryset=MoneyEntry.objects.all(), to_attr="money_rows"),
+        Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period"), to_attr="progress_rows"),
+    )
+
+
 def _historical(project: Project, version: int) -> Project:
     """The project as it was at a version (for telling a stale caller what changed), or as it is now."""
     record = project.history.filter(version=version).order_by("-history_date").first()
@@ -423,6 +596,7 @@ WRITE_RESPONSES = {
         "If-Match (as the ETag) or as `version`; a stale one gets 412 or 409 with what changed.",
     ),
     create=extend_schema(request=ProjectWriteSerializer, responses={201: ProjectSerializer}),
+    list=extend_schema(responses=ProjectSerializer),  # ProjectListSerializer writes the same JSON, flat
 )
 class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
     """Extension projects in the caller's provinces, with money entries and progress; writes by role."""
@@ -435,7 +609,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
+        if self.action == "list":
+            return _project_list_queryset(self.request.user)
         return _project_queryset(self.request.user)
+
+    def get_serializer_class(self):
+        return ProjectListSerializer if self.action == "list" else ProjectSerializer
 
     def _answer(self, project: Project, code=status.HTTP_200_OK) -> Response:
         fresh = _project_queryset(self.request.user).get(pk=project.pk)
@@ -532,6 +711,24 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         data = api.validated(MoneyEntryCreateSerializer, data=request.data, context=self.get_serializer_context())
         entry = api.call_service(services.money_entry_add, project=project, by=request.user, **data)
         return Response(MoneyEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MoneyCorrectionSerializer, responses={201: MoneyEntrySerializer})
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=rf"money-entries/(?P<entry_id>{api.ID_REGEX})/correction",
+        url_name="money-entry-correction",
+    )
+    def money_entry_correction(self, request, pk=None, entry_id=None):
+        """Reverse a money entry, wholly or in part, by a correcting entry (negative, linked, with the reason);
+        entries are never edited or deleted. After the period's report is submitted only the approver may."""
+        project = self._for_change()  # the write door: a partner province reads the project, never corrects it
+        entry = project.money_entries.filter(pk=int(entry_id)).first()
+        if entry is None:
+            raise Http404
+        data = api.validated(MoneyCorrectionSerializer, data=request.data, context=self.get_serializer_context())
+        correction = api.call_service(services.money_entry_correct, entry=entry, by=request.user, **data)
+        return Response(MoneyEntrySerializer(correction).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         request=ProgressSaveSerializer,

@@ -4,21 +4,20 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.fields import AmountField, DayField
 from projects.models import Attachment, Beneficiary, Fund, MoneyEntry, Project, ProjectDecision, Status
 from provinces.models import ActivityContent, Commune, Province, Unit
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class ProjectForm(forms.ModelForm):
     """The fields an officer edits. `version` carries the version the form was loaded at."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    start_date = DayField(label=_("start date"))
+    end_date = DayField(label=_("end date"))
+    approved_support = AmountField(label=_("state support (VND)"))
+    counterpart = AmountField(label=_("counterpart funds (VND)"), required=False)
+    other_sources = AmountField(label=_("other sources (VND)"), required=False)
     reason = forms.CharField(
         label=_("Reason for the change"),
         required=False,
@@ -49,8 +48,6 @@ class ProjectForm(forms.ModelForm):
             "partner_provinces",
         ]
         widgets = {
-            "start_date": DateInput(),
-            "end_date": DateInput(),
             "partner_provinces": forms.CheckboxSelectMultiple,
         }
         help_texts = {
@@ -89,8 +86,13 @@ class ProjectForm(forms.ModelForm):
         self.fields["implementing_unit"].empty_label = _("Choose the implementing unit")
         self.fields["activity"].empty_label = _("Choose the activity content")
         self.fields["fund"].choices = [("", _("Choose the fund")), *Fund.choices]
-        for name in ("approved_support", "counterpart", "other_sources"):
-            self.fields[name].widget.attrs.update({"step": "1", "min": "0", "inputmode": "numeric"})
+
+    def clean(self):
+        data = super().clean()
+        for name in ("counterpart", "other_sources"):  # optional in the form, zero on the project
+            if name in data and data[name] is None:
+                data[name] = 0
+        return data
 
     def _province(self):
         """The province whose communes are offered: the one posted, else the project's, else the first offered."""
@@ -154,7 +156,7 @@ class DecisionForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind of document"), choices=ProjectDecision.Kind.choices)
     number = forms.CharField(label=_("Document number"), max_length=60)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DayField(label=_("Date"))
     signer = forms.CharField(label=_("Signed by"), max_length=255, required=False)
     file = forms.FileField(label=_("File (PDF, Word, Excel, OpenDocument)"), required=False)
 
@@ -167,7 +169,7 @@ class TransitionDecisionForm(forms.Form):
     """The document a step is decided by, entered with the step (all optional)."""
 
     number = forms.CharField(label=_("Document number"), max_length=60, required=False)
-    date = forms.DateField(label=_("Date"), widget=DateInput(), required=False)
+    date = DayField(label=_("Date"), required=False)
     signer = forms.CharField(label=_("Signed by"), max_length=255, required=False)
     file = forms.FileField(label=_("File"), required=False)
 
@@ -178,12 +180,12 @@ class CeilingForm(forms.Form):
     activity = forms.ModelChoiceField(label=_("Activity content"), queryset=ActivityContent.objects.all())
     variant = forms.CharField(label=_("Case"), max_length=120, required=False)
     legal_basis = forms.CharField(label=_("Legal basis (resolution)"), max_length=255)
-    valid_from = forms.DateField(label=_("In force from"), widget=DateInput())
-    valid_to = forms.DateField(label=_("In force until"), widget=DateInput(), required=False)
+    valid_from = DayField(label=_("In force from"))
+    valid_to = DayField(label=_("In force until"), required=False)
     max_share = forms.DecimalField(
         label=_("Maximum share of the cost (%)"), max_digits=5, decimal_places=2, required=False
     )
-    max_amount = forms.DecimalField(label=_("Maximum amount (VND)"), max_digits=18, decimal_places=0, required=False)
+    max_amount = AmountField(label=_("Maximum amount (VND)"), required=False)
     max_advance_share = forms.DecimalField(
         label=_("Maximum advances (per cent of the support)"), max_digits=5, decimal_places=2, required=False
     )
@@ -191,20 +193,9 @@ class CeilingForm(forms.Form):
 
 class MoneyEntryForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MoneyEntry.Kind.choices)
-    amount = forms.DecimalField(label=_("Amount (VND)"), max_digits=18, decimal_places=0, min_value=1)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    amount = AmountField(label=_("Amount (VND)"))
+    date = DayField(label=_("Date"))
     note = forms.CharField(label=_("Note"), required=False, max_length=255)
-
-
-class ProgressForm(forms.Form):
-    completion_percent = forms.IntegerField(label=_("Completion (%)"), min_value=0, max_value=100)
-    narrative = forms.CharField(label=_("Progress"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
-    difficulties = forms.CharField(label=_("Difficulties"), required=False, widget=forms.Textarea(attrs={"rows": 1}))
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    disbursement = forms.DecimalField(
-        label=_("New disbursement (VND)"), required=False, max_digits=18, decimal_places=0, min_value=1
-    )
-    disbursement_date = forms.DateField(label=_("Disbursement date"), required=False, widget=DateInput())
 
 
 class AttachmentForm(forms.Form):

@@ -229,6 +229,17 @@ class Project(models.Model):
             models.Index(fields=["province", "plan_year", "fund"], name="project_province_year_fund"),
             # project list filters by status and year
             models.Index(fields=["status", "plan_year"], name="project_status_year"),
+            # the list's default order (page and API): newest plan year first, then code; scanned backwards
+            # for ?order=year. Without it the page sorted every project in scope to return 50 rows.
+            models.Index(fields=["-plan_year", "code"], name="project_list_order"),
+            # a provincial officer's list: their provinces, in the default order
+            models.Index(fields=["province", "-plan_year", "code"], name="project_province_order"),
+            # the other orders the page and the API offer (the unique code has its own index)
+            models.Index(fields=["end_date"], name="project_end_date"),
+            models.Index(fields=["start_date"], name="project_start_date"),
+            models.Index(fields=["approved_support"], name="project_support"),
+            models.Index(fields=["title"], name="project_title"),
+            models.Index(fields=["updated_at"], name="project_updated_at"),
         ]
 
     def __str__(self) -> str:
@@ -290,7 +301,12 @@ class ProjectAdjustment(models.Model):
 
 
 class MoneyEntry(models.Model):
-    """Money moving on a project on a date: an advance, a disbursement or a settlement."""
+    """Money moving on a project on a date: an advance, a disbursement or a settlement.
+
+    Entries are never edited or deleted. A wrong one is reversed by a correcting entry (bút toán điều chỉnh):
+    a negative amount of the same kind and date, linked to the entry it corrects, with the reason. Totals are
+    plain sums, so they and the ceiling check count corrections without knowing about them.
+    """
 
     class Kind(models.TextChoices):
         ADVANCE = "advance", _("advance (tạm ứng)")
@@ -302,6 +318,17 @@ class MoneyEntry(models.Model):
     amount = money_field(_("amount (VND)"))
     date = models.DateField(_("date"))
     note = models.CharField(_("note"), max_length=255, blank=True)
+    corrects = models.ForeignKey(
+        "self",
+        verbose_name=_("corrects entry"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    reason = models.TextField(_("reason for the correction"), blank=True)
+    # Set by the entry grid for each typed amount: a save resent after a lost answer records it once.
+    entry_key = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -310,12 +337,32 @@ class MoneyEntry(models.Model):
         verbose_name = _("money entry")
         verbose_name_plural = _("money entries")
         ordering = ["date", "pk"]
-        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="money_entry_amount_positive")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True, amount__gt=0) | Q(corrects__isnull=False, amount__lt=0),
+                name="money_entry_sign",
+            ),
+            models.CheckConstraint(
+                condition=Q(corrects__isnull=True) | ~Q(reason=""), name="money_correction_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["project", "entry_key"], condition=~Q(entry_key=""), name="money_entry_key_unique"
+            ),
+        ]
         # disbursed by a cut-off: sums per kind over a date window
-        indexes = [models.Index(fields=["kind", "date"], name="money_kind_date")]
+        indexes = [
+            models.Index(fields=["kind", "date"], name="money_kind_date"),
+            # a project's totals per kind up to a date (the lists' advanced/disbursed/settled columns)
+            models.Index(fields=["project", "kind", "date"], name="money_project_kind_date"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
+        text = f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
+        return f"{text} ({_('correction')} #{self.corrects_id})" if self.corrects_id else text
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
 
 
 class ProgressUpdate(models.Model):
@@ -323,8 +370,12 @@ class ProgressUpdate(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_updates")
     period = models.ForeignKey("periods.ReportingPeriod", on_delete=models.PROTECT, related_name="progress_updates")
-    completion_percent = models.PositiveSmallIntegerField(
-        _("physical completion (%)"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    completion_percent = models.DecimalField(
+        _("physical completion (%)"),
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("0 to 100, one decimal at most (37,5)."),
     )
     narrative = models.TextField(_("progress"), blank=True)
     difficulties = models.TextField(_("difficulties and obstacles"), blank=True)
@@ -340,6 +391,7 @@ class ProgressUpdate(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="progress_one_per_period"),
             models.CheckConstraint(condition=Q(completion_percent__lte=100), name="progress_percent_max_100"),
+            models.CheckConstraint(condition=Q(completion_percent__gte=0), name="progress_percent_not_negative"),
         ]
 
     def __str__(self) -> str:
@@ -488,3 +540,52 @@ class SupportCeiling(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity.code} {self.variant} · {self.legal_basis}".replace("  ", " ")
+
+
+def grid_import_path(instance, filename):
+    return f"grid-imports/{instance.created_by_id}/{instance.period_id}/{filename}"
+
+
+class GridImport(models.Model):
+    """An uploaded period spreadsheet too large to be read while the officer waits: checked and saved by a
+    Celery task (projects.tasks.grid_import_run), all or nothing, with its progress and result kept here."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking the rows")
+        SAVING = "saving", _("saving")
+        DONE = "done", _("saved")
+        REFUSED = "refused", _("refused: nothing saved")
+        FAILED = "failed", _("failed")
+
+    period = models.ForeignKey("periods.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=grid_import_path)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    saved = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("period spreadsheet import")
+        verbose_name_plural = _("period spreadsheet imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="grid_import_progress_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

@@ -88,6 +88,14 @@ def is_editor(user: User) -> bool:
     return user.is_provincial
 
 
+def may_correct_money(user: User, *, after_submission: bool) -> bool:
+    """A wrong money entry is corrected by the province's staff while its period's report is not submitted;
+    once the report is submitted, by the province's approver only."""
+    if after_submission:
+        return user.role == User.Role.APPROVER
+    return is_editor(user)
+
+
 def is_approver_for(user: User, project: Project) -> bool:
     """Local fund: the province's approver. National fund: ministry staff (administrators as well)."""
     if project.fund == Fund.LOCAL:

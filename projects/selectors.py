@@ -64,7 +64,7 @@ def project_detail_for(*, user: User, pk: int) -> Project:
         "partner_provinces",
         Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment", "recorded_by")),
         "commune",
-        Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by")),
+        Prefetch("money_entries", queryset=MoneyEntry.objects.select_related("created_by", "corrects")),
         Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period", "updated_by")),
         "attachments",
         "transitions__by",
@@ -126,11 +126,17 @@ def disbursed_by(project: Project, day: datetime.date) -> Decimal:
     return total or Decimal(0)
 
 
+def due_in_period(queryset: QuerySet[Project], *, period) -> QuerySet[Project]:
+    """Projects asked for progress in a period (đề án phải báo cáo trong kỳ): approved and running (not finished,
+    cancelled or rejected) and started by the period's cut-off. A project starting in 2027 is not asked in Q4/2026."""
+    return queryset.filter(status__in=ACTIVE_STATUSES, start_date__lte=period.ends_on)
+
+
 def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
     progress = ProgressUpdate.objects.filter(period_selectors.same_period(period))
     return (
-        with_money(project_change_list_for(user=user).filter(status__in=ACTIVE_STATUSES), until=period.ends_on)
+        with_money(due_in_period(project_change_list_for(user=user), period=period), until=period.ends_on)
         .annotate(
             disbursed_in_period=money_sum(MoneyEntry.Kind.DISBURSEMENT, since=period.starts_on, until=period.ends_on)
         )
@@ -142,8 +148,7 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 def this_period_missing_count(*, user: User, period) -> int:
     """How many of the officer's active projects have no progress row for the period yet."""
     return (
-        project_change_list_for(user=user)
-        .filter(status__in=ACTIVE_STATUSES)
+        due_in_period(project_change_list_for(user=user), period=period)
         .exclude(period_selectors.same_period(period, "progress_updates__period"))
         .count()
     )
@@ -250,3 +255,14 @@ def timeline_for(project: Project) -> list[dict]:
         {"date": d.date, "at": d.recorded_at, "decision": d} for d in project.decisions.all()
     ]
     return sorted(events, key=lambda event: (event["date"], event["at"]))
+
+
+def grid_import_get_for(*, user: User, pk: int):
+    """A background period import: only its author sees it (it holds their province's working data)."""
+    from projects.models import GridImport
+
+    queryset = province_selectors.scope_for_user(GridImport.objects.select_related("period"), user=user)
+    try:
+        return queryset.get(pk=pk, created_by=user)
+    except (GridImport.DoesNotExist, ValueError):
+        raise Http404 from None

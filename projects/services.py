@@ -6,9 +6,8 @@ that may not act, and StaleEdit when someone else saved the record since it was 
 
 import datetime
 import hashlib
-import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -20,9 +19,8 @@ from django.utils.translation import gettext_lazy
 from khuyencong import filetypes, numbers
 from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
 from khuyencong.text import fold
-from periods import selectors as period_selectors
 from periods import services as period_services
-from projects import ceilings, notify, rules, selectors, tax_codes
+from projects import ceilings, entry_periods, notify, rules, selectors, tax_codes
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -67,24 +65,16 @@ def _save(instance, *, by: User, **kwargs) -> None:
     instance.save(**kwargs)
 
 
-VIETNAMESE_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")  # 1.234.567
-
-
 def _as_money(value, field: str) -> Decimal:
+    """Whole đồng from a number or from text typed the Vietnamese way (khuyencong.numbers); never a float."""
     if isinstance(value, float):
         raise ValidationError({field: _("Enter a whole amount in đồng.")})
-    if isinstance(value, str):
-        value = value.strip().replace(" ", "")
-        if VIETNAMESE_GROUPED.match(value):
-            value = value.replace(".", "")
     try:
-        amount = Decimal(value)
-    except (InvalidOperation, TypeError, ValueError):
-        raise ValidationError({field: _("Enter a whole amount in đồng.")}) from None
-    if amount != amount.to_integral_value():
-        raise ValidationError({field: _("Amounts are whole đồng, without decimals.")})
-    if amount < 0:
-        raise ValidationError({field: _("The amount cannot be negative.")})
+        amount = numbers.parse_amount(value)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+    if amount is None:
+        raise ValidationError({field: _("Enter a whole amount in đồng.")})
     return amount
 
 
@@ -434,13 +424,20 @@ def _check_recorded_money(project: Project, ceiling: Decimal) -> None:
 
 @transaction.atomic
 def money_entry_add(
-    *, project: Project, by: User, kind: str, amount, date: datetime.date, note: str = ""
+    *, project: Project, by: User, kind: str, amount, date: datetime.date, note: str = "", entry_key: str = ""
 ) -> MoneyEntry:
-    """Record an advance, disbursement or settlement. Each kind's total stays within approved support."""
+    """Record an advance, disbursement or settlement. Each kind's total (corrections included) stays within
+    approved support. `entry_key` makes a resent save idempotent: the same key on the project returns the entry
+    it recorded the first time."""
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers record spending."))
     project = _locked(project, None)  # serialises concurrent entries on the same project
     _check_in_scope(by, project.province)
+    entry_key = (entry_key or "")[:64]
+    if entry_key:
+        already = MoneyEntry.objects.filter(project=project, entry_key=entry_key).first()
+        if already is not None:
+            return already
     if project.status not in rules.MONEY_STATUSES:
         raise ValidationError(_("Money can be recorded only on an approved project."))
     if kind not in MoneyEntry.Kind.values:
@@ -448,6 +445,8 @@ def money_entry_add(
     amount = _as_money(amount, "amount")
     if amount == 0:
         raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    if date is None:
+        raise ValidationError({"date": _("Enter a date as dd/mm/yyyy, for example 31/10/2026.")})
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     total = selectors.money_total(project, kind) + amount
@@ -472,9 +471,73 @@ def money_entry_add(
             support_field="amount",
             advance_field="amount",
         )
-    entry = MoneyEntry(project=project, kind=kind, amount=amount, date=date, note=note, created_by=by)
+    entry = MoneyEntry(
+        project=project, kind=kind, amount=amount, date=date, note=note, entry_key=entry_key, created_by=by
+    )
     _save(entry, by=by)
     return entry
+
+
+def money_correction_needs_approver(entry: MoneyEntry) -> object | None:
+    """The submitted periodic report whose window holds the entry's date, if any: from then on only the
+    province's approver corrects it (the officer could before)."""
+    return entry_periods.submitted_report_covering(province_id=entry.project.province_id, day=entry.date)
+
+
+@transaction.atomic
+def money_entry_correct(*, entry: MoneyEntry, by: User, reason: str, amount=None) -> MoneyEntry:
+    """Reverse a wrong money entry, wholly (no amount) or in part, by a correcting entry: negative, of the same
+    kind and date (so the period it fell in is corrected), linked to it, with the reason. The entry itself is
+    never changed. Before the period's report is submitted the officer or the approver corrects; afterwards
+    only the approver."""
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only the province's staff correct its money entries."))
+    project = _locked(entry.project, None)
+    _check_in_scope(by, project.province)
+    entry = MoneyEntry.objects.select_for_update().get(pk=entry.pk, project=project)
+    if entry.is_correction:
+        raise ValidationError(_("A correction cannot itself be corrected; correct the original entry again."))
+    report = money_correction_needs_approver(entry)
+    if not rules.may_correct_money(by, after_submission=report is not None):
+        raise PermissionDenied(
+            _(
+                "The report for %(period)s was submitted on %(date)s: only the approver may now correct "
+                "money entries of that period."
+            )
+            % {"period": report.period.label, "date": timezone.localtime(report.submitted_at).strftime("%d/%m/%Y")}
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the entry is corrected.")})
+    remaining = entry.amount + (entry.corrections.aggregate(total=Sum("amount"))["total"] or Decimal(0))
+    if remaining <= 0:
+        raise ValidationError(_("This entry has already been reversed in full."))
+    amount = remaining if amount in (None, "") else _as_money(amount, "amount")
+    if amount == 0:
+        raise ValidationError({"amount": _("The amount must be greater than zero.")})
+    if amount > remaining:
+        raise ValidationError(
+            {
+                "amount": _("At most %(remaining)s of this entry is left to correct.")
+                % {"remaining": numbers.format_vnd(remaining)}
+            }
+        )
+    if entry.kind == MoneyEntry.Kind.DISBURSEMENT:
+        disbursed_after = selectors.money_total(project, MoneyEntry.Kind.DISBURSEMENT) - amount
+        if selectors.money_total(project, MoneyEntry.Kind.SETTLEMENT) > disbursed_after:
+            raise ValidationError({"amount": _("The settlement cannot exceed what has been disbursed.")})
+    correction = MoneyEntry(
+        project=project,
+        kind=entry.kind,
+        amount=-amount,
+        date=entry.date,
+        note=_("Correction of the entry of %(date)s") % {"date": entry.date.strftime("%d/%m/%Y")},
+        corrects=entry,
+        reason=reason,
+        created_by=by,
+    )
+    _save(correction, by=by)
+    return correction
 
 
 @transaction.atomic
@@ -494,12 +557,13 @@ def progress_save(
         raise PermissionDenied(_("Only provincial officers enter progress."))
     _check_in_scope(by, project.province)
     try:
-        percent = int(completion_percent)
-    except (TypeError, ValueError):
-        raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")}) from None
-    if not 0 <= percent <= 100:
-        raise ValidationError({"completion_percent": _("Enter a whole percentage from 0 to 100.")})
-    if not period_selectors.is_entry_open(province_id=project.province_id, period=period):
+        percent = numbers.parse_percent(completion_percent)
+    except ValidationError as error:
+        raise ValidationError({"completion_percent": error.messages}) from None
+    if percent is None:
+        raise ValidationError({"completion_percent": _("Enter a percentage from 0 to 100, for example 37,5.")})
+    state = entry_periods.state_of(period, province_id=project.province_id)
+    if not state.is_open:
         raise ValidationError(
             _("Data entry for %(period)s closed on %(date)s.")
             % {"period": period.label, "date": period.entry_closes_on.strftime("%d/%m/%Y")}
@@ -627,34 +691,53 @@ def period_entry_save(
     project: Project,
     period,
     by: User,
-    completion_percent,
+    completion_percent=None,
     narrative: str = "",
     difficulties: str = "",
     expected_version: int | None = None,
+    with_progress: bool = True,
     disbursement=None,
     disbursement_date: datetime.date | None = None,
-) -> ProgressUpdate:
-    """One row of the "this period" page: the progress and, if given, a disbursement, saved together
-    or not at all."""
-    row = progress_save(
-        project=project,
-        period=period,
-        by=by,
-        completion_percent=completion_percent,
-        narrative=narrative,
-        difficulties=difficulties,
-        expected_version=expected_version,
-    )
-    if disbursement:
-        money_entry_add(
+    entry_key: str = "",
+) -> tuple[ProgressUpdate | None, MoneyEntry | None]:
+    """One row of the period's entry grid: the progress (unless `with_progress` is off) and, if an amount is
+    given, a disbursement, saved together or not at all. A disbursement without a date is dated today, or the
+    period's cut-off for a period already past; it must fall within the period's data window."""
+    row = entry = None
+    if with_progress:
+        row = progress_save(
+            project=project,
+            period=period,
+            by=by,
+            completion_percent=completion_percent,
+            narrative=narrative,
+            difficulties=difficulties,
+            expected_version=expected_version,
+        )
+    if disbursement not in (None, ""):
+        if not with_progress and not entry_periods.state_of(period, province_id=project.province_id).is_open:
+            raise ValidationError(
+                _("Data entry for %(period)s closed on %(date)s.")
+                % {"period": period.label, "date": period.entry_closes_on.strftime("%d/%m/%Y")}
+            )
+        day = disbursement_date or min(timezone.localdate(), period.ends_on)
+        if not period.starts_on <= day <= period.ends_on:
+            raise ValidationError(
+                {
+                    "date": _("The date must fall in the period's data window, %(start)s – %(end)s.")
+                    % {"start": period.starts_on.strftime("%d/%m/%Y"), "end": period.ends_on.strftime("%d/%m/%Y")}
+                }
+            )
+        entry = money_entry_add(
             project=project,
             by=by,
             kind=MoneyEntry.Kind.DISBURSEMENT,
             amount=disbursement,
-            date=disbursement_date or min(timezone.localdate(), period.ends_on),
+            date=day,
             note=_("Entered with the progress of %(period)s") % {"period": period.label},
+            entry_key=entry_key,
         )
-    return row
+    return row, entry
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from periods import selectors as period_selectors
-from periods import services as period_services
-from projects import excel, rules, selectors, services
+from khuyencong import numbers
+from khuyencong.fields import DayField
+from projects import entry_periods, excel, grid, grid_excel, grid_html, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
     CeilingForm,
@@ -26,18 +26,16 @@ from projects.forms import (
     EstablishmentForm,
     ImportForm,
     MoneyEntryForm,
-    ProgressForm,
     ProjectFilter,
     ProjectForm,
     ReasonForm,
     TransitionDecisionForm,
 )
-from projects.models import Attachment, Fund, ProjectAdjustment, SupportCeiling
+from projects.models import Attachment, Fund, Project, ProjectAdjustment, SupportCeiling
 from provinces import selectors as province_selectors
 from provinces.models import Commune, Province
 
 PAGE_SIZE = 50
-PERIOD_PAGE_SIZE = 25  # each row is a form: keep the page light
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -308,6 +306,23 @@ def money_entry_add(request, pk):
 
 @login_required
 @require_POST
+def money_entry_correct(request, pk, entry_pk):
+    """Reverse a wrong money entry by a correcting entry (the original is never changed)."""
+    project = selectors.project_get_for(user=request.user, pk=pk)
+    entry = get_object_or_404(project.money_entries, pk=entry_pk)
+    try:
+        services.money_entry_correct(
+            entry=entry, by=request.user, reason=request.POST.get("reason", ""), amount=request.POST.get("amount")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("The correcting entry was recorded; the totals include it."))
+    return redirect("projects:detail", pk=pk)
+
+
+@login_required
+@require_POST
 def attachment_upload(request, pk):
     project = selectors.project_get_for_change(user=request.user, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
@@ -346,65 +361,209 @@ def attachment_download(request, pk):
     return response
 
 
+def _grid_period(request, period_key=None):
+    """The period asked for (?period=quarter-2026-4, or in the URL) among those offered to the user's province;
+    the current quarter by default. A period not offered (another kind, long closed) is shown read-only."""
+    province = province_selectors.user_province(user=request.user)
+    province_id = province.pk if province else None
+    wanted = period_key or request.GET.get("period") or request.POST.get("period")
+    states = entry_periods.periods_for(province_id=province_id)
+    if wanted:
+        state = next((s for s in states if s.key == wanted), None)
+        if state is None:
+            period = entry_periods.period_from_key(wanted)
+            if period is None:
+                raise Http404
+            state = entry_periods.state_of(period, province_id=province_id)
+    else:
+        state = next(s for s in states if s.is_current)
+    if not grid.may_enter(request.user) and state.is_open:
+        state = entry_periods.PeriodState(state.period, False, _("Only the province's staff enter its data."))
+    return state, states
+
+
+def _grid_posted(request, pk: int) -> dict:
+    return {cell: request.POST.get(f"r{pk}-{cell}", "") for cell in grid.CELLS}
+
+
+def _posted_version(request, pk: int) -> int | None:
+    try:
+        return int(request.POST.get(f"r{pk}-version", ""))
+    except ValueError:
+        return None
+
+
 @login_required
 def this_period(request):
-    """An officer's active projects, a page at a time, to enter the period's progress and spending row by row."""
-    period = period_selectors.current_quarter()  # unsaved until a row is saved: reading writes nothing
-    rows = selectors.this_period_rows(user=request.user, period=period)
-    page = Paginator(rows, PERIOD_PAGE_SIZE).get_page(request.GET.get("page"))
-    for row in page:
-        row.progress = row.period_progress[0] if row.period_progress else None
-        row.form = ProgressForm(prefix=f"p{row.pk}", initial=_progress_initial(row.progress))
-    missing = selectors.this_period_missing_count(user=request.user, period=period)
-    return render(request, "projects/this_period.html", {"period": period, "page": page, "missing": missing})
-
-
-def _progress_initial(progress) -> dict:
-    if progress is None:
-        return {"version": 0}
-    return {
-        "completion_percent": progress.completion_percent,
-        "narrative": progress.narrative,
-        "difficulties": progress.difficulties,
-        "version": progress.version,
+    """The period's entry grid: one row per project due in the period. With JavaScript each cell saves on its
+    own (grid_row_save); without it the page is one form and "Save all" saves every changed row."""
+    state, states = _grid_period(request)
+    period = state.period
+    rows = grid.rows_for(user=request.user, period=period) if grid.may_enter(request.user) else []
+    saved = failed = 0
+    if request.method == "POST":
+        if not state.is_open:
+            raise PermissionDenied(state.reason)
+        by_pk = {row.pk: row for row in rows}
+        for pk in [
+            int(key[1:].split("-")[0])
+            for key in request.POST
+            if key.endswith("-version") and key[1:].split("-")[0].isdigit()
+        ]:
+            row = by_pk.get(pk)
+            if row is None:
+                continue  # not due in this period (or outside the scope): nothing of it is read
+            posted = _grid_posted(request, pk)
+            sections = grid.changed_sections(row, posted)
+            if not sections:
+                continue
+            result = grid.save(
+                project=row.project,
+                period=period,
+                by=request.user,
+                values=posted,
+                sections=sections,
+                expected_version=_posted_version(request, pk),
+                entry_key=request.POST.get(f"r{pk}-key", ""),
+            )
+            if result.ok:
+                saved += 1
+            else:
+                failed += 1
+                row.values, row.errors, row.row_error = posted, result.errors, result.row_error
+        if not failed:
+            messages.success(request, _("Saved: %(n)s rows.") % {"n": saved})
+            return redirect(f"{reverse('projects:this_period')}?period={entry_periods.period_key(period)}")
+        fresh = {row.pk: row for row in grid.rows_for(user=request.user, period=period)}
+        for row in rows:  # what was saved shows as saved; what was refused keeps what was typed
+            if not (row.errors or row.row_error) and row.pk in fresh:
+                fresh_row = fresh[row.pk]
+                row.progress, row.values, row.project = fresh_row.progress, fresh_row.values, fresh_row.project
+        messages.error(
+            request,
+            _("%(saved)s rows saved; %(failed)s rows were not saved: see the cells marked in red.")
+            % {"saved": saved, "failed": failed},
+        )
+    for row in rows:
+        row.state, row.state_text = grid.row_state(row, state)
+    counts = grid.counters(rows)
+    context = {
+        "state": state,
+        "states": states,
+        "period": period,
+        "period_key": state.key,
+        "rows": rows,
+        "counts": counts,
+        "missing_text": grid.missing_text(counts["missing"]),
+        "may_enter": grid.may_enter(request.user),
+        "labels": grid.LABELS,
+        "rows_html": grid_html.render_rows(rows),
     }
+    return render(request, "projects/grid.html", context, status=422 if failed else 200)
 
 
 @login_required
 @require_POST
-def this_period_save(request, pk):
-    """Save one row (htmx): progress and, optionally, a disbursement; answers with the row re-rendered."""
+def grid_row_save(request, period_key, pk):
+    """One row's section saved from the grid's script (fetch): answers JSON with the cell errors or the row's
+    new state, and the page's counters."""
     project = selectors.project_get_for_change(user=request.user, pk=pk)
-    period = period_services.period_stored(period_selectors.current_quarter())
-    form = ProgressForm(request.POST, prefix=f"p{pk}")
-    saved = False
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.period_entry_save(
-                project=project,
-                period=period,
-                by=request.user,
-                completion_percent=data["completion_percent"],
-                narrative=data["narrative"],
-                difficulties=data["difficulties"],
-                expected_version=data["version"],
-                disbursement=data["disbursement"],
-                disbursement_date=data["disbursement_date"],
-            )
-        except services.StaleEdit:
-            form.add_error(None, _("Someone else saved this row after you opened the page. Reload to see their entry."))
-        except (ValidationError, PermissionDenied) as error:
-            _add_errors(form, error) if isinstance(error, ValidationError) else form.add_error(None, str(error))
+    period = entry_periods.period_from_key(period_key)
+    if period is None:
+        raise Http404
+    province = province_selectors.user_province(user=request.user)
+    state = entry_periods.state_of(period, province_id=province.pk if province else None)
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
+    if not selectors.due_in_period(Project.objects.filter(pk=project.pk), period=state.period).exists():
+        raise Http404  # only a row the grid shows can be saved through it
+    if not state.is_open:
+        return JsonResponse({"ok": False, "row_error": state.reason, "errors": {}}, status=403)
+    sections = {part for part in request.POST.get("sections", "").split(",") if part in ("progress", "money")}
+    result = grid.save(
+        project=project,
+        period=state.period,
+        by=request.user,
+        values=_grid_posted(request, pk),
+        sections=sections,
+        expected_version=_posted_version(request, pk),
+        entry_key=request.POST.get(f"r{pk}-key", ""),
+    )
+    counts = grid.counters_for(user=request.user, period=state.period)
+    body = {
+        "ok": result.ok,
+        "errors": result.errors,
+        "row_error": result.row_error,
+        "counters": {**counts, "missing_text": grid.missing_text(counts["missing"])},
+    }
+    if result.ok:
+        row = next(
+            iter(grid.build_rows(grid.rows_queryset(user=request.user, period=state.period).filter(pk=pk))), None
+        )
+        if row is not None:
+            row.state, row.state_text = grid.row_state(row, state)
+            body["row"] = {
+                "version": row.version,
+                "state": row.state,
+                "state_text": row.state_text,
+                "disbursed": numbers.format_vnd(row.project.disbursed),
+                "disbursed_in_period": numbers.format_vnd(row.project.disbursed_in_period),
+                "key": grid.new_entry_key() if result.entry else None,
+            }
+    status = 200 if result.ok else (409 if result.stale else 422)
+    return JsonResponse(body, status=status)
+
+
+@login_required
+def grid_export(request, period_key):
+    """The period's grid as a prefilled spreadsheet, to fill offline and upload back."""
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
+    state, _states = _grid_period(request, period_key)
+    rows = grid.rows_for(user=request.user, period=state.period)
+    response = HttpResponse(grid_excel.period_to_xlsx(rows, state.period), content_type=grid_excel.XLSX_TYPE)
+    name = f"ky-nay-{state.period.kind}-{state.period.year}-{state.period.number}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+def grid_import(request, period_key):
+    """Upload the period's spreadsheet back: the grid's own checks, all rows or none. Large files are read
+    in the background (grid_import_job shows the progress and the result)."""
+    if not grid.may_enter(request.user):
+        raise PermissionDenied
+    state, _states = _grid_period(request, period_key)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if not state.is_open:
+            errors = [{"row": "", "column": "", "message": state.reason}]
+        elif grid_excel.row_count(upload) > grid_excel.SYNC_MAX_ROWS:
+            job = grid_excel.grid_import_start(upload=upload, user=request.user, period=state.period)
+            return redirect("projects:grid_import_job", pk=job.pk)
         else:
-            saved = True
-    row = selectors.this_period_rows(user=request.user, period=period).get(pk=pk)
-    row.progress = row.period_progress[0] if row.period_progress else None
-    if saved:
-        form = ProgressForm(prefix=f"p{pk}", initial=_progress_initial(row.progress))
-    row.form = form
-    status = 200 if saved or not form.errors else 422
-    return render(request, "projects/_period_row.html", {"row": row, "saved": saved, "period": period}, status=status)
+            outcome = grid_excel.period_from_xlsx(upload, user=request.user, period=state.period)
+            if outcome.ok:
+                messages.success(request, _("Imported from the spreadsheet: %(n)s rows saved.") % {"n": outcome.saved})
+                return redirect(f"{reverse('projects:this_period')}?period={state.key}")
+            errors = outcome.errors
+    context = {"form": form, "errors": errors, "period": state.period, "state": state, "period_key": state.key}
+    return render(request, "projects/grid_import.html", context, status=422 if errors else 200)
+
+
+@login_required
+def grid_import_job(request, pk):
+    """A background import: its progress while it runs, its result (or errors by row and column) after."""
+    job = selectors.grid_import_get_for(user=request.user, pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {"status": job.status, "finished": job.is_finished, "done": job.rows_done, "total": job.rows_total}
+        )
+    return render(
+        request, "projects/grid_import_job.html", {"job": job, "job_period_key": entry_periods.period_key(job.period)}
+    )
 
 
 @login_required
@@ -436,9 +595,7 @@ def project_import(request):
 
 class RegistrationOpenForm(forms.Form):
     plan_year = forms.IntegerField(label=gettext_lazy("Plan year"), min_value=2021, max_value=2100)
-    deadline = forms.DateField(
-        label=gettext_lazy("Deadline"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    deadline = DayField(label=gettext_lazy("Deadline"))
 
 
 @login_required

@@ -136,3 +136,18 @@ def reports_published_for(*, user: User, include_drafts: bool = False) -> QueryS
     provincial accounts, every one for ministry staff)."""
     queryset = report_list_for(user=user).select_related("reviewed_by")
     return queryset if include_drafts else queryset.exclude(status=Report.Status.DRAFT)
+
+
+def submitted_report_covering(*, province_ids: set[int], day: datetime.date) -> Report | None:
+    """A submitted (or accepted) report of one of these provinces whose data window holds the day."""
+    return (
+        Report.objects.filter(
+            province_id__in=province_ids,
+            status__in=[Report.Status.SUBMITTED, Report.Status.ACCEPTED],
+            period__starts_on__lte=day,
+            period__ends_on__gte=day,
+        )
+        .select_related("period")
+        .order_by("submitted_at")
+        .first()
+    )

@@ -103,7 +103,8 @@ def _projects(report: Report, today: datetime.date) -> list[dict]:
                 "status_label": str(project.get_status_display()),
                 "support": _money(project.approved_support),
                 "disbursed": _money(project.disbursed),
-                "completion": update.completion_percent if update else None,
+                # one decimal at most (37,5): a JSON number; the PDF prints it with the percent filter
+                "completion": float(update.completion_percent) if update else None,
                 "late": project_rules.is_late_on(project, today),
             }
         )

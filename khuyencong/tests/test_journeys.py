@@ -181,10 +181,11 @@ def officer_enters_the_quarter(watch: Watch, portal: dict) -> None:
     row = page.locator(f"#row-{tn.pk}")
     row.get_by_label("Khối lượng hoàn thành (%)").fill("60")
     row.get_by_label("Tiến độ thực hiện").fill("Đã lắp đặt 2/3 máy sấy, chạy thử đạt công suất.")
-    row.get_by_label("Giải ngân mới (đồng)").fill("30000000")
-    row.get_by_label("Ngày giải ngân").fill(TODAY.isoformat())
-    row.get_by_role("button", name=f"Lưu {tn.code}").click()
-    row.locator(".badge.ok", has_text="Đã lưu").wait_for()
+    row.get_by_label("Giải ngân mới (đồng)").fill("30.000.000")
+    row.get_by_label("Ngày giải ngân").fill(TODAY.strftime("%d/%m/%Y"))
+    page.keyboard.press("Tab")  # leaving the row's last cell saves it; the page does not reload
+    row.locator(f"#m-{tn.pk}-date", has_text="Đã lưu").wait_for()
+    row.locator(".row-state .badge.saved", has_text="Đã lưu lúc").wait_for()
     assert page.url == watch.url("/projects/this-period/") and page.evaluate("window.__sameDocument") is True
     progress = ProgressUpdate.objects.get(project=tn)
     assert progress.completion_percent == 60 and progress.narrative.startswith("Đã lắp đặt 2/3")
@@ -362,12 +363,11 @@ def test_two_browsers_save_the_same_row(browser, live_server, settings):
         row.get_by_label("Khối lượng hoàn thành (%)").fill(percent)
         row.get_by_label("Tiến độ thực hiện").fill(text)
 
-    rows[0].get_by_role("button", name=f"Lưu {tn.code}").click()
-    rows[0].locator(".badge.ok", has_text="Đã lưu").wait_for()
-    rows[1].get_by_role("button", name=f"Lưu {tn.code}").click()
-    alert = rows[1].get_by_role("alert")
-    alert.wait_for()
-    assert "Người khác đã lưu dòng này sau khi bạn mở trang" in alert.inner_text()
+    rows[0].get_by_label("Tiến độ thực hiện").press("Tab")  # leaving the cell saves it
+    rows[0].locator(f"#m-{tn.pk}-narrative", has_text="Đã lưu").wait_for()
+    rows[1].get_by_label("Tiến độ thực hiện").press("Tab")
+    alert = rows[1].locator(".row-error")
+    alert.filter(has_text="Người khác đã lưu dòng này sau khi bạn mở trang").wait_for()
     assert rows[1].get_by_label("Khối lượng hoàn thành (%)").input_value() == "55"  # what they typed is kept
     assert second.page.url == second.url("/projects/this-period/")
     progress = ProgressUpdate.objects.get(project=tn)
@@ -376,6 +376,6 @@ def test_two_browsers_save_the_same_row(browser, live_server, settings):
     second.page.reload()  # the second person reloads and sees the first one's entry
     row = second.page.locator(f"#row-{tn.pk}")
     assert row.get_by_label("Khối lượng hoàn thành (%)").input_value() == "40"
-    assert "Đã báo cáo: 40%" in row.locator(".row-status").inner_text()
+    assert "Đã lưu lúc" in row.locator(".row-state").inner_text()
     for watch in (first, second):
         watch.close()

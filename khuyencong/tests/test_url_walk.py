@@ -105,6 +105,14 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         signer=f"Ông {MARKER}",
     )
     plan = factories.make_plan(tay_ninh, 2026, "local", 5_000_000_000)
+    money_entry = project_services.money_entry_add(
+        project=project,
+        by=tayninh_officer,
+        kind="disbursement",
+        amount=1_000_000,
+        date=timezone.localdate(),
+        note=f"Chi {MARKER}",
+    )
     token, _raw = api_tokens.api_token_issue(user=tayninh_officer, by=tayninh_officer, name=MARKER, days=1)
 
     conference_services.conferences_load()
@@ -177,6 +185,17 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         collaborator=collaborator,
     )
 
+    from projects.models import GridImport
+
+    grid_import = GridImport.objects.create(
+        period=period,
+        province=tay_ninh,
+        file=SimpleUploadedFile("ky.xlsx", PDF),
+        original_name=f"{MARKER}.xlsx",
+        status="refused",
+        errors=[{"row": 2, "column": "x", "message": MARKER}],
+        created_by=tayninh_officer,
+    )
     from notices import services as notice_services
 
     notice_services.heartbeat_record(name="worker")  # /healthz/worker answers 503 until a worker has run
@@ -192,9 +211,11 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
     return {
         "collaborator": collaborator,
         "need": need,
+        "grid_import": grid_import,
         "notice": notice,
         "project": project,
         "adjustment": project.adjustments.get(),
+        "money_entry": money_entry,
         "attachment": attachment,
         "establishment": establishment,
         "plan": plan,
@@ -218,6 +239,9 @@ def _object_for(name: str, param: str) -> str | None:
         ("projects:attachment", "pk"): "attachment",
         ("api:project-attachment-download", "attachment_pk"): "attachment",
         ("projects:adjustment_decide", "adjustment_pk"): "adjustment",
+        ("projects:money_correct", "entry_pk"): "money_entry",
+        ("projects:grid_import_job", "pk"): "grid_import",
+        ("api:project-money-entry-correction", "entry_id"): "money_entry",
         ("conferences:delegate_withdraw", "pk"): "delegate",
         ("conferences:followup_evidence", "pk"): "followup",
         ("conferences:followup", "conclusion_pk"): "conclusion",

@@ -324,6 +324,76 @@ def test_list_query_count_is_fixed(django_assert_max_num_queries, ministry_staff
     assert len(response.json()["results"]) == 4
 
 
+def _projects_with_rows(count, *, officer, approver):
+    """count approved projects, each with a beneficiary, two money entries and a progress row (rows written
+    directly: this is about reading them back)."""
+    from decimal import Decimal
+
+    from projects.models import Attachment, Beneficiary, ProgressUpdate, ProjectDecision
+
+    period = _period()
+    for n in range(count):
+        project = factories.approve(factories.make_project(by=officer), officer=officer, approver=approver)
+        project.beneficiaries.add(Beneficiary.objects.create(name=f"Cơ sở {n}", tax_code=f"03000{n:05d}"))
+        for kind, day in (("advance", 10), ("disbursement", 20)):
+            MoneyEntry.objects.create(
+                project=project,
+                kind=kind,
+                amount=Decimal(1_000_000),
+                date=datetime.date(2026, 3, day),
+                created_by=officer,
+            )
+        ProgressUpdate.objects.create(project=project, period=period, completion_percent=40, updated_by=officer)
+        if n == 0:  # a partner province and a decision with its file
+            project.partner_provinces.add(factories.province(92))
+            attachment = Attachment.objects.create(
+                project=project,
+                kind=Attachment.Kind.DECISION,
+                file="x.pdf",
+                original_name="qd.pdf",
+                content_type="application/pdf",
+                extension="pdf",
+                size=10,
+                sha256="0" * 64,
+                uploaded_by=officer,
+            )
+            ProjectDecision.objects.create(
+                project=project,
+                kind="approval",
+                number="12/QĐ",
+                date=datetime.date(2026, 1, 5),
+                attachment=attachment,
+                recorded_by=officer,
+            )
+
+
+def test_list_rows_equal_the_detail(ministry_staff, tayninh_officer, tayninh_approver):
+    """The list's flat serializer writes what the detail's nested one writes, row for row."""
+    _projects_with_rows(3, officer=tayninh_officer, approver=tayninh_approver)
+    factories.make_project(by=tayninh_officer)  # a draft: no money, no progress, no approval date
+    client = client_for(ministry_staff)
+    rows = client.get("/api/v1/projects/").json()["results"]
+    assert len(rows) == 4 and sum(len(row["money_entries"]) for row in rows) == 6
+    assert sum(len(row["decisions"]) for row in rows) == 1 and sum(len(row["partner_provinces"]) for row in rows) == 1
+    assert next(row for row in rows if row["decisions"])["decisions"][0]["attachment"]["download"].startswith("http")
+    for row in rows:
+        assert row == client.get(f"/api/v1/projects/{row['id']}/").json()
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_list_query_count_is_the_same_at_two_sizes(
+    count, django_assert_max_num_queries, ministry_staff, tayninh_officer, tayninh_approver
+):
+    _projects_with_rows(count, officer=tayninh_officer, approver=tayninh_approver)
+    client = client_for(ministry_staff)
+    client.get("/api/v1/projects/")  # token last_used_at written once
+    # token + user; count; page with money sums; prefetch unit names, beneficiaries, partner provinces,
+    # decisions, money entries, progress
+    with django_assert_max_num_queries(10):
+        response = client.get("/api/v1/projects/", {"page_size": 500})
+    assert len(response.json()["results"]) == count
+
+
 def test_create_validates_with_field_errors(tayninh_officer, tayninh_project):
     client = client_for(tayninh_officer)
     response = client.post(

@@ -36,9 +36,9 @@ def test_project_from_draft_to_first_progress_report(page, live_server):
         label="KC03 Ứng dụng máy móc thiết bị tiên tiến, chuyển giao công nghệ"
     )
     page.get_by_label("Đơn vị thực hiện").select_option(label="Trung tâm Khuyến công Tây Ninh")
-    page.get_by_label("Ngày bắt đầu").fill("2026-03-01")
-    page.get_by_label("Ngày kết thúc").fill("2026-12-31")
-    page.get_by_label("Kinh phí hỗ trợ (đồng)").fill("250000000")
+    page.get_by_label("Ngày bắt đầu").fill("01/03/2026")
+    page.get_by_label("Ngày kết thúc").fill("31/12/2026")
+    page.get_by_label("Kinh phí hỗ trợ (đồng)").fill("250.000.000")
     page.get_by_label("Vốn đối ứng (đồng)").fill("400000000")
     page.get_by_label("Nguồn khác (đồng)").fill("0")
     page.get_by_role("button", name="Lưu").click()
@@ -62,12 +62,13 @@ def test_project_from_draft_to_first_progress_report(page, live_server):
     assert page.locator("#project-status").inner_text() == "đang thực hiện"
     page.get_by_role("link", name="Kỳ này").click()
     assert "1 đề án chưa báo cáo" in page.locator("#missing-count").inner_text()
-    row = page.locator("form.period-row").first
+    row = page.locator("tr.grid-row").first
     row.get_by_label("Khối lượng hoàn thành (%)").fill("35")
     row.get_by_label("Tiến độ thực hiện").fill("Đã ký hợp đồng mua máy, đang lắp đặt.")
-    row.get_by_role("button", name="Lưu").click()
-    page.locator("form.period-row .badge.ok").wait_for()
-    assert "Đã lưu" in page.locator("form.period-row").first.inner_text()
+    page.keyboard.press("Tab")  # leaving the cell saves the row's progress
+    row.locator(".row-state .badge.saved").wait_for()
+    assert "Đã lưu lúc" in row.locator(".row-state").inner_text()
+    page.locator("#missing-count", has_text="0 đề án chưa báo cáo").wait_for()
     project = Project.objects.get()
     assert project.status == Status.IN_PROGRESS
     assert project.progress_updates.get().completion_percent == 35

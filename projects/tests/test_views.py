@@ -3,11 +3,10 @@ import datetime
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from freezegun import freeze_time
 
 from periods import selectors as period_selectors
-from periods import services as period_services
 from projects import services
+from projects.entry_periods import period_key
 from projects.models import Project, Status
 from projects.tests import factories
 
@@ -25,7 +24,8 @@ def test_officer_gets_404_for_another_provinces_project_on_every_page(
         ("post", reverse("projects:transition", args=[pk, "submit"])),
         ("post", reverse("projects:money_add", args=[pk])),
         ("post", reverse("projects:attachment_upload", args=[pk])),
-        ("post", reverse("projects:this_period_save", args=[pk])),
+        ("post", reverse("projects:money_correct", args=[pk, 1])),
+        ("post", reverse("projects:grid_row_save", args=[period_key(period_selectors.current_quarter()), pk])),
     ]
     client.force_login(cantho_officer)
     for method, url in pages:
@@ -105,7 +105,11 @@ def test_create_form_reports_errors_in_vietnamese_and_saves_nothing(client, tayn
     response = client.post(reverse("projects:create"), form)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "Ngày kết thúc không được trước ngày bắt đầu" in html or "lớn hơn hoặc bằng 0" in html
+    assert "Số tiền không được âm" in html  # read by khuyencong.numbers, beside the field
+    assert Project.objects.count() == 0
+    form.update(approved_support="150.000.000", start_date="01/05/2026", end_date="01/04/2026")
+    html = client.post(reverse("projects:create"), form).content.decode()
+    assert "Ngày kết thúc không được trước ngày bắt đầu" in html
     assert Project.objects.count() == 0
     form.update(end_date="2026-11-30", approved_support="150000000")
     response = client.post(reverse("projects:create"), form)
@@ -181,87 +185,6 @@ def test_disguised_upload_is_refused_with_a_message(client, tayninh_officer, tay
     )
     assert "Chỉ chấp nhận tệp PDF, JPEG, PNG, Word" in response.content.decode()
     assert tayninh_project.attachments.count() == 0
-
-
-@freeze_time("2026-11-20 09:00:00+07:00")
-def test_this_period_lists_active_projects_and_saves_a_row(
-    client, tayninh_officer, tayninh_approver, django_assert_max_num_queries
-):
-    projects = [
-        factories.approve(
-            factories.make_project(by=tayninh_officer, title=f"Đề án {i}"),
-            officer=tayninh_officer,
-            approver=tayninh_approver,
-        )
-        for i in range(3)
-    ]
-    client.force_login(tayninh_officer)
-    period_services.period_stored(period_selectors.current_quarter())
-    # session, user, period (+savepoint pair), unit, scope (2), page count, a page of projects with money
-    # subqueries, progress prefetch, the missing count, session touch (+savepoint pair)
-    with django_assert_max_num_queries(16):
-        response = client.get(reverse("projects:this_period"))
-    assert "3 đề án chưa báo cáo" in response.content.decode()
-    target = projects[1]
-    response = client.post(
-        reverse("projects:this_period_save", args=[target.pk]),
-        {
-            f"p{target.pk}-completion_percent": "40",
-            f"p{target.pk}-narrative": "Đã lắp đặt máy",
-            f"p{target.pk}-version": "0",
-            f"p{target.pk}-disbursement": "25000000",
-            f"p{target.pk}-disbursement_date": "2026-11-10",
-        },
-        HTTP_HX_REQUEST="true",
-    )
-    assert response.status_code == 200
-    assert "Đã lưu" in response.content.decode()
-    assert target.progress_updates.get().completion_percent == 40
-    assert target.money_entries.get().amount == 25_000_000
-    assert "2 đề án chưa báo cáo" in client.get(reverse("projects:this_period")).content.decode()
-    for i in range(30):
-        factories.approve(
-            factories.make_project(by=tayninh_officer, title=f"Thêm {i}"),
-            officer=tayninh_officer,
-            approver=tayninh_approver,
-        )
-    with django_assert_max_num_queries(16):
-        response = client.get(reverse("projects:this_period"))
-    assert "32 đề án chưa báo cáo" in response.content.decode()
-    assert len(response.context["page"]) == 25 and response.context["page"].paginator.num_pages == 2
-
-
-@freeze_time("2026-11-20 09:00:00+07:00")
-def test_this_period_row_with_bad_input_saves_nothing(client, tayninh_officer, tayninh_approver):
-    project = factories.approve(
-        factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
-    )
-    client.force_login(tayninh_officer)
-    response = client.post(
-        reverse("projects:this_period_save", args=[project.pk]),
-        {
-            f"p{project.pk}-completion_percent": "50",
-            f"p{project.pk}-version": "0",
-            f"p{project.pk}-disbursement": "999000000",
-        },
-    )
-    assert response.status_code == 422
-    assert "vượt kinh phí hỗ trợ được duyệt" in response.content.decode()
-    assert project.progress_updates.count() == 0 and project.money_entries.count() == 0
-
-
-@freeze_time("2026-11-20 09:00:00+07:00")
-def test_two_people_saving_the_same_row_keep_both_intents(client, tayninh_officer, tayninh_approver):
-    project = factories.approve(
-        factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
-    )
-    client.force_login(tayninh_officer)
-    url = reverse("projects:this_period_save", args=[project.pk])
-    first = client.post(url, {f"p{project.pk}-completion_percent": "30", f"p{project.pk}-version": "0"})
-    second = client.post(url, {f"p{project.pk}-completion_percent": "35", f"p{project.pk}-version": "0"})
-    assert first.status_code == 200 and second.status_code == 422
-    assert "Người khác đã lưu dòng này" in second.content.decode()
-    assert project.progress_updates.get().completion_percent == 30
 
 
 def test_history_page_shows_old_and_new_values(client, ministry_staff, tayninh_officer, tayninh_project):

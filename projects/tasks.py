@@ -1,0 +1,11 @@
+"""Celery tasks of projects: thin, take ids, call the code that does the work."""
+
+from celery import shared_task
+
+from projects import grid_excel
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def grid_import_run(import_id: int) -> bool:
+    """A large period spreadsheet: checked row by row, then saved all at once, or not at all."""
+    return grid_excel.grid_import_run(import_id=import_id)

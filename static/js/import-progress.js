@@ -1,0 +1,20 @@
+// A background spreadsheet import: follow its progress, and show the result page once it has finished.
+(function () {
+  "use strict";
+  var box = document.getElementById("import-job");
+  if (!box) { return; }
+  var bar = document.getElementById("import-progress");
+  var count = document.getElementById("import-count");
+  function poll() {
+    window.fetch(box.dataset.statusUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
+      .then(function (response) { return response.json(); })
+      .then(function (job) {
+        if (job.finished) { window.location.reload(); return; }
+        bar.max = job.total || 1;
+        bar.value = job.done;
+        count.textContent = job.done + "/" + job.total;
+        window.setTimeout(poll, 1000);
+      }, function () { window.setTimeout(poll, 3000); });
+  }
+  window.setTimeout(poll, 1000);
+})();
