@@ -118,6 +118,8 @@ class BoundedFilterExtension(DjangoFilterExtension):
             schema = parameter["schema"]
             target = schema["items"] if schema.get("type") == "array" else schema
             target.update(bounds)
+            if isinstance(filter_field, filters.ChoiceFilter) and "enum" in target and "" not in target["enum"]:
+                target["enum"] = ["", *target["enum"]]  # an empty value means "no filter", as for every filter
             if target.get("type") == "string" and not {"enum", "format", "pattern"} & set(target):
                 target["pattern"] = api_schema.TEXT  # Django's forms refuse NUL characters in filters too
         return parameters

@@ -1,14 +1,12 @@
 """The certificate PDF (through the portal's PDF rendering) and the Excel workbooks of results and scores."""
 
-import io
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from khuyencong import pdf
+from khuyencong import pdf, spreadsheets
 from products.models import Certificate, Level, Round
 from products.selectors import Summary
 
@@ -61,9 +59,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
 
 def _text(sheet, value) -> WriteOnlyCell:
     """User text as text: a name starting with "=" stays a string, never a formula."""
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-    cell.data_type = "s"
-    return cell
+    return spreadsheets.text_cell(sheet, "" if value is None else str(value))
 
 
 def _number(sheet, value, number_format: str = "0.00") -> WriteOnlyCell:
@@ -148,6 +144,4 @@ def summary_workbook(summary: Summary, certificates: dict[int, Certificate]) -> 
                 _text(scores, yes if row.wide_spread else no),
             ]
         )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)

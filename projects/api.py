@@ -173,7 +173,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 class AttachmentUploadSerializer(api.StrictSerializer):
     kind = serializers.ChoiceField(choices=Attachment.Kind.choices)
     file = serializers.FileField(
-        help_text="PDF, JPEG, PNG, .docx, .xlsx, .odt or .ods, checked by content; macro-enabled files refused."
+        allow_empty_file=True,  # an empty file is the service's refusal ("refused"), told in both languages
+        help_text="PDF, JPEG, PNG, .docx, .xlsx, .odt or .ods, checked by content; macro-enabled files refused.",
     )
 
 
@@ -190,7 +191,18 @@ class DecisionCreateSerializer(api.StrictSerializer):
     number = serializers.CharField(max_length=60)
     date = serializers.DateField()
     signer = serializers.CharField(max_length=255, required=False, allow_blank=True)
-    file = serializers.FileField(required=False, help_text="The signed document (multipart); optional.")
+    file = serializers.FileField(
+        required=False, allow_empty_file=True, help_text="The signed document (multipart); optional."
+    )
+
+
+class DecisionRecordSerializer(api.StrictSerializer):
+    """The JSON form of a decision: the same fields without the file (a file needs multipart)."""
+
+    kind = serializers.ChoiceField(choices=ProjectDecision.Kind.choices)
+    number = serializers.CharField(max_length=60)
+    date = serializers.DateField()
+    signer = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
 class SignedMoneyField(api.MoneyField):
@@ -823,7 +835,7 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
     @extend_schema(methods=["GET"], responses={200: DecisionSerializer(many=True)})
     @extend_schema(
         methods=["POST"],
-        request={"multipart/form-data": DecisionCreateSerializer, "application/json": DecisionCreateSerializer},
+        request={"multipart/form-data": DecisionCreateSerializer, "application/json": DecisionRecordSerializer},
         responses={201: DecisionSerializer},
     )
     @action(

@@ -78,6 +78,7 @@ class ProjectForm(forms.ModelForm):
         # The commune list follows the chosen province (htmx reloads it from projects:communes).
         self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by("name")
         self.fields["commune"].label = _("Commune (today)")
+        self.fields["commune"].empty_label = _("Choose the commune")
         self.fields["commune"].label_from_instance = lambda commune: commune.name  # the province is chosen above
         if self.instance.pk is None:
             del self.fields["reason"]  # a new project has nothing approved to change yet
@@ -141,6 +142,7 @@ class EstablishmentForm(forms.ModelForm):
             field.required = False
         self.fields["kind"].choices = [("", "—")] + list(Beneficiary.Kind.choices)
         self.fields["commune"].queryset = communes if communes is not None else Commune.objects.none()
+        self.fields["commune"].empty_label = _("Choose the commune")
         self.fields["tax_code"].widget.attrs.update({"inputmode": "numeric", "maxlength": "16"})
 
     @property
@@ -177,7 +179,11 @@ class TransitionDecisionForm(forms.Form):
 class CeilingForm(forms.Form):
     """A support ceiling of a People's Council resolution, entered by the province's approver."""
 
-    activity = forms.ModelChoiceField(label=_("Activity content"), queryset=ActivityContent.objects.all())
+    activity = forms.ModelChoiceField(
+        label=_("Activity content"),
+        queryset=ActivityContent.objects.all(),
+        empty_label=_("Choose the activity content"),
+    )
     variant = forms.CharField(label=_("Case"), max_length=120, required=False)
     legal_basis = forms.CharField(label=_("Legal basis (resolution)"), max_length=255)
     valid_from = DayField(label=_("In force from"))

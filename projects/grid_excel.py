@@ -7,7 +7,6 @@ User text is always written as text, never as a formula.
 """
 
 import datetime
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from khuyencong import numbers
+from khuyencong import numbers, spreadsheets
 from khuyencong.text import nfc
 from projects import entry_periods, grid
 from provinces.models import User
@@ -59,9 +58,8 @@ COLUMNS = (
 
 
 def _text(sheet, value) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value or "")
-    cell.data_type = "s"  # "=…" typed by someone stays text: a spreadsheet never runs what a user wrote
-    return cell
+    # "=…" typed by someone stays text: a spreadsheet never runs what a user wrote (the shared rule)
+    return spreadsheets.text_cell(sheet, value or "")
 
 
 def _styled(sheet, value, *, fill=None, number_format=None, text=False) -> WriteOnlyCell:
@@ -82,7 +80,7 @@ def period_to_xlsx(rows: list[grid.Row], period) -> bytes:
     sheet.freeze_panes = "C2"
     headers = []
     for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(column.header))
+        cell = spreadsheets.text_cell(sheet, str(column.header))
         cell.font, cell.fill = HEADER_FONT, HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center")
         headers.append(cell)
@@ -111,9 +109,7 @@ def period_to_xlsx(rows: list[grid.Row], period) -> bytes:
     info.append(["period", entry_periods.period_key(period)])
     info.append(["label", str(period.label)])
     info.sheet_state = "hidden"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.workbook_bytes(workbook)
 
 
 @dataclass

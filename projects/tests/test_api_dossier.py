@@ -215,3 +215,29 @@ def test_a_partner_province_reads_through_the_api_and_writes_nothing(
             expected_version=project.version,
             partner_provinces=[factories.province(80, 2004)],
         )
+
+
+def test_an_empty_upload_is_the_services_refusal_in_both_languages(tayninh_officer, tayninh_project):
+    """A schema-valid multipart body with an empty file reaches the service, which refuses it ("refused")."""
+    client = client_for(tayninh_officer)
+    response = client.post(
+        f"/api/v1/projects/{tayninh_project.pk}/attachments/",
+        {"kind": "outline", "file": SimpleUploadedFile("empty.pdf", b"")},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    error = error_of(response)
+    assert error["code"] == "refused"
+    assert "rỗng" in error["message_vi"] + str(error["fields"])
+    assert not tayninh_project.attachments.exists()
+
+
+def test_the_schema_offers_json_decisions_without_a_file_and_empty_choice_filters():
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    body = schema["paths"]["/api/v1/projects/{id}/decisions/"]["post"]["requestBody"]["content"]
+    json_ref = body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert "file" not in schema["components"]["schemas"][json_ref]["properties"]
+    status = next(p for p in schema["paths"]["/api/v1/product-entries/"]["get"]["parameters"] if p["name"] == "status")
+    assert "" in status["schema"]["enum"]
