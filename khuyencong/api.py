@@ -80,6 +80,9 @@ class SafeIsoDateTimeField(filter_fields.IsoDateTimeField):
     """ISO 8601 date-time (naive means Vietnam time); years outside 1900–9999 are refused, not crashed on."""
 
     def to_python(self, value):
+        if isinstance(value, str) and value == "":
+            # the schema's pattern says a date-time: an empty value is refused, not read as "no filter"
+            raise DjangoValidationError(_("Enter a date-time between 1900 and 9998."), code="invalid")
         result = super().to_python(value)
         if result is not None:
             try:

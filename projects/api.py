@@ -6,6 +6,8 @@ keeps those approved or further along. A project's figures are the approved ones
 approval changes nothing until it is approved.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import FileResponse, Http404
 from django.utils import timezone, translation
@@ -224,7 +226,9 @@ class SignedMoneyFieldSchema(OpenApiSerializerFieldExtension):
 class MoneyEntrySerializer(serializers.ModelSerializer):
     amount = SignedMoneyField(read_only=True)
     corrects = serializers.PrimaryKeyRelatedField(
-        read_only=True, help_text="For a correcting entry: the id of the entry it reverses (wholly or in part)."
+        read_only=True,
+        allow_null=True,
+        help_text="For a correcting entry: the id of the entry it reverses (wholly or in part).",
     )
 
     class Meta:
@@ -513,10 +517,25 @@ class MoneyEntryCreateSerializer(api.StrictSerializer):
     note = serializers.CharField(max_length=255, required=False, allow_blank=True)
 
 
+class PercentInputField(serializers.DecimalField):
+    """A JSON number for a percentage, rounded to one decimal before the digit checks: a client's 37.549 is the
+    37,5 the grid would store, not a refusal."""
+
+    def validate_precision(self, value):
+        if value.is_finite():
+            value = value.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return super().validate_precision(value)
+
+
 class ProgressSaveSerializer(api.StrictSerializer):
     period = api.IdField(queryset=ReportingPeriod.objects.all())
-    completion_percent = serializers.DecimalField(
-        max_digits=4, decimal_places=1, min_value=0, max_value=100, coerce_to_string=False
+    completion_percent = PercentInputField(
+        max_digits=4,
+        decimal_places=1,
+        min_value=0,
+        max_value=100,
+        coerce_to_string=False,
+        help_text="0 to 100; rounded half up to one decimal (37.55 → 37.6), as the grid stores it.",
     )
     narrative = serializers.CharField(required=False, allow_blank=True, max_length=10000)
     difficulties = serializers.CharField(required=False, allow_blank=True, max_length=10000)

@@ -34,7 +34,18 @@ pytestmark = pytest.mark.django_db
 DEJAVU_SANS = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # fonts-dejavu-core, in the base image
 CATALOGUE = Path(settings.BASE_DIR) / "locale" / "vi" / "LC_MESSAGES" / "django.po"
 # Looked up, and the same in both languages by design (names of formats, units and the portal's codes).
-SAME_IN_BOTH = {"PDF", "Excel", "API", "SHA-256", "%(value)s%%", "OK", "Email", "ID"}
+SAME_IN_BOTH = {
+    "PDF",
+    "Excel",
+    "API",
+    "SHA-256",
+    "%(value)s%%",
+    "OK",
+    "Email",
+    "ID",
+    "dd/mm/yyyy",
+    "%(truncated_text)s…",
+}
 # Words of the interface that a Vietnamese page must not show in English, besides every status label.
 ENGLISH_WORDS = [
     "generated",
