@@ -1,12 +1,15 @@
 """Every read of projects, always through the user's scope; selectors own their joins (no N+1)."""
 
 import datetime
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from khuyencong.text import fold
 from periods import selectors as period_selectors
@@ -190,6 +193,90 @@ def history_for(project: Project) -> list[dict]:
             previous_by_id[record.id] = record
             changes.append(entry)
     return sorted(changes, key=lambda entry: entry["when"], reverse=True)
+
+
+# National-plan registration: the one definition of the headline -------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegistrationHeadline:
+    """ "05/20 tỉnh đã đăng ký kế hoạch khuyến công quốc gia năm 2023 (04 đúng hạn, 01 muộn)".
+
+    `opened`: the provinces the ministry opened the registration to (one NationalPlanRegistration row each,
+    made by `services.registration_open`), within the caller's provinces; registered = on time + late."""
+
+    plan_year: int
+    opened: int
+    on_time: int
+    late: int
+    deadline: datetime.date | None
+
+    @property
+    def registered(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def missing(self) -> int:
+        return self.opened - self.registered
+
+    def _numbers(self) -> dict:
+        return {
+            "registered": f"{self.registered:02d}",
+            "opened": f"{self.opened:02d}",
+            "year": self.plan_year,
+            "on_time": f"{self.on_time:02d}",
+            "late": f"{self.late:02d}",
+        }
+
+    @property
+    def short(self) -> str:
+        """The same counts for a table cell: "05/20 (04 đúng hạn, 01 muộn)"."""
+        return _("%(registered)s/%(opened)s (%(on_time)s on time, %(late)s late)") % self._numbers()
+
+    @property
+    def text(self) -> str:
+        return _(
+            "%(registered)s/%(opened)s provinces registered for the %(year)s national extension plan "
+            "(%(on_time)s on time, %(late)s late)"
+        ) % self._numbers()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def registration_headline_of(
+    *, plan_year: int, rows: Iterable[tuple[str, datetime.date]]
+) -> RegistrationHeadline | None:
+    """The headline over registration rows already read (status, deadline), one per province the registration
+    was opened to; None when there is none (the registration of that year was never opened)."""
+    from projects.models import NationalPlanRegistration
+
+    rows = list(rows)
+    if not rows:
+        return None
+    statuses = [status for status, _deadline in rows]
+    return RegistrationHeadline(
+        plan_year=plan_year,
+        opened=len(rows),
+        on_time=statuses.count(NationalPlanRegistration.Status.REGISTERED),
+        late=statuses.count(NationalPlanRegistration.Status.LATE),
+        deadline=max(deadline for _status, deadline in rows),
+    )
+
+
+def registration_headline(*, plan_year: int, province_ids: Collection[int] | None) -> RegistrationHeadline | None:
+    """The registration headline of a plan year over a set of provinces (None: every province). One query."""
+    from projects.models import NationalPlanRegistration
+
+    queryset = NationalPlanRegistration.objects.filter(plan_year=plan_year)
+    if province_ids is not None:
+        queryset = queryset.filter(province_id__in=list(province_ids))
+    return registration_headline_of(plan_year=plan_year, rows=queryset.values_list("status", "deadline"))
+
+
+def registration_headline_for(*, user: User, plan_year: int) -> RegistrationHeadline | None:
+    """The registration headline of a plan year over the provinces the user may see."""
+    return registration_headline(plan_year=plan_year, province_ids=province_selectors.province_ids_in_scope(user=user))
 
 
 def registrations_for(*, user: User, plan_year: int) -> QuerySet:

@@ -601,7 +601,7 @@ class RegistrationOpenForm(forms.Form):
 @login_required
 def registrations(request):
     """Next year's national-plan registration: the ministry opens it with a deadline and sees who has
-    registered ("04/20"); each province's approver registers the national-fund projects it has submitted."""
+    registered ("05/20 … (04 on time, 01 late)"); each province's approver registers the national-fund projects it has submitted."""
     years = selectors.registration_years()
     default_year = years[0] if years else timezone.localdate().year + 1
     try:
@@ -631,14 +631,14 @@ def registrations(request):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, _error_text(error))
     rows = list(selectors.registrations_for(user=request.user, plan_year=plan_year))
-    registered = sum(1 for row in rows if row.status != row.Status.NOT_REGISTERED)
-    on_time = sum(1 for row in rows if row.status == row.Status.REGISTERED)
     context = {
         "plan_year": plan_year,
         "years": years,
         "rows": rows,
-        "registered": registered,
-        "on_time": on_time,
+        # The one headline definition, over the rows just read (the dashboards and reports use the same).
+        "headline": selectors.registration_headline_of(
+            plan_year=plan_year, rows=[(row.status, row.deadline) for row in rows]
+        ),
         "open_form": open_form,
         # What the top layer shows beside the registrations (the implementation record): chosen in settings,
         # so projects never imports the apps above it.

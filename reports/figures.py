@@ -149,12 +149,35 @@ class PeriodInfo:
 
 @dataclass
 class Registration:
+    """Registration for next year's national plan: `headline` is the one definition
+    (`projects.selectors.RegistrationHeadline`), None when the ministry never opened that year's registration."""
+
     plan_year: int
-    on_time: int
-    late: int
-    missing: int
-    provinces: int  # provinces in the region on the deadline
-    deadline: datetime.date | None
+    headline: project_selectors.RegistrationHeadline | None = None
+
+    @property
+    def on_time(self) -> int:
+        return self.headline.on_time if self.headline else 0
+
+    @property
+    def late(self) -> int:
+        return self.headline.late if self.headline else 0
+
+    @property
+    def registered(self) -> int:
+        return self.headline.registered if self.headline else 0
+
+    @property
+    def missing(self) -> int:
+        return self.headline.missing if self.headline else 0
+
+    @property
+    def provinces(self) -> int:  # the provinces the registration was opened to
+        return self.headline.opened if self.headline else 0
+
+    @property
+    def deadline(self) -> datetime.date | None:
+        return self.headline.deadline if self.headline else None
 
 
 @dataclass
@@ -184,14 +207,11 @@ class Dashboard:
         }
 
     @property
-    def headline_registration(self) -> str:
-        """ "04/20 tỉnh đã đăng ký kế hoạch khuyến công quốc gia năm 2023" """
-        r = self.registration
-        return _("%(done)s/%(total)s provinces registered for the %(year)s national extension plan") % {
-            "done": f"{r.on_time:02d}",
-            "total": f"{r.provinces:02d}",
-            "year": r.plan_year,
-        }
+    def headline_registration(self) -> str | None:
+        """ "05/20 tỉnh đã đăng ký kế hoạch khuyến công quốc gia năm 2023 (04 đúng hạn, 01 muộn)"; None when
+        the registration of that plan year was never opened."""
+        headline = self.registration.headline
+        return headline.text if headline else None
 
 
 # ---- periods ------------------------------------------------------------------------------------------
@@ -333,21 +353,22 @@ def _build(
             row.late += count["late"]
             seen_statuses.add(count["status"])
 
-    # 4. Registration for next year's national plan.
-    registrations = (
+    # 4. Registration for next year's national plan: the rows the ministry opened, one per province.
+    registrations = list(
         NationalPlanRegistration.objects.filter(province_id__in=ids, plan_year=year + 1)
-        .values("province_id", "status", "deadline")
-        .annotate(n=Count("id"))
+        .values_list("province_id", "status", "deadline")
         .order_by()
     )
-    tally = dict.fromkeys(NationalPlanRegistration.Status.values, 0)
-    deadline = None
-    for registration in registrations:
-        tally[registration["status"]] += registration["n"]
-        deadline = max(deadline or registration["deadline"], registration["deadline"])
-        row = row_for(registration["province_id"])
+    for province_id, status, _deadline in registrations:
+        row = row_for(province_id)
         if row is not None:
-            row.registration[registration["status"]] = row.registration.get(registration["status"], 0) + 1
+            row.registration[status] = row.registration.get(status, 0) + 1
+    registration = Registration(
+        plan_year=year + 1,
+        headline=project_selectors.registration_headline_of(
+            plan_year=year + 1, rows=[(status, deadline) for _pk, status, deadline in registrations]
+        ),
+    )
 
     # 5. The year's projects by activity content: approved support and disbursed in the period.
     support = (
@@ -385,20 +406,6 @@ def _build(
     total = Row(province=None, name=_("Region total"))
     for row in rows.values():
         total.absorb(row)
-    region_on_deadline = _region_count(deadline or datetime.date(year, 9, 30), ids)
-    registration = Registration(
-        plan_year=year + 1,
-        on_time=tally[NationalPlanRegistration.Status.REGISTERED],
-        late=tally[NationalPlanRegistration.Status.LATE],
-        missing=max(
-            0,
-            region_on_deadline
-            - tally[NationalPlanRegistration.Status.REGISTERED]
-            - tally[NationalPlanRegistration.Status.LATE],
-        ),
-        provinces=region_on_deadline,
-        deadline=deadline,
-    )
     statuses = [(s.value, s.label) for s in ProjectStatus if s.value in seen_statuses]
     return Dashboard(
         period=period,
@@ -411,10 +418,6 @@ def _build(
         registration=registration,
         statuses=statuses,
     )
-
-
-def _region_count(day: datetime.date, ids: set[int]) -> int:
-    return province_selectors.provinces_in_region_on(day=day).filter(pk__in=ids).count()
 
 
 def _memberships() -> list[RegionMembership]:

@@ -120,14 +120,16 @@ def regional_figures_on(*, region_code: str, day: datetime.date) -> dict:
             year=year, kind=kind, number=number, rollup=True, user=SYSTEM_READER, today=day
         )
         total = dashboard.total.total.now
-        return {
+        figures_on = {
             "Kỳ số liệu": str(dashboard.period.label),
             "Kế hoạch": numbers.format_vnd(total.planned),
             "Đã giải ngân": numbers.format_vnd(total.disbursed),
             "Tỷ lệ thực hiện": numbers.format_percent(total.rate),
             "Kết quả": str(dashboard.headline_rate),
-            "Đăng ký kế hoạch khuyến công quốc gia": str(dashboard.headline_registration),
         }
+        if dashboard.headline_registration:  # nothing to quote for a registration never opened
+            figures_on["Đăng ký kế hoạch khuyến công quốc gia"] = dashboard.headline_registration
+        return figures_on
 
 
 def reports_published_for(*, user: User, include_drafts: bool = False) -> QuerySet[Report]:

@@ -188,13 +188,15 @@ def _build(report: Report, *, today: datetime.date) -> dict:
         ],
         "registration": {
             "plan_year": dashboard.registration.plan_year,
+            "opened": dashboard.registration.headline is not None,
             "on_time": dashboard.registration.on_time,
             "late": dashboard.registration.late,
+            "registered": dashboard.registration.registered,
             "missing": dashboard.registration.missing,
             "provinces": dashboard.registration.provinces,
         },
         "headline_rate": str(dashboard.headline_rate),
-        "headline_registration": str(dashboard.headline_registration),
+        "headline_registration": dashboard.headline_registration,  # None: registration never opened
         "projects": [] if report.is_regional else _projects(report, today),
         "timeliness": _timeliness(report, today) if report.is_regional else [],
         "heading": heading(report, today),
