@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from khuyencong import numbers
 from khuyencong.text import fold
+from projects import money as money_vocabulary
 from projects import rules, services, tax_codes
 from projects.excel_common import (
     ACTIVITY_SHEET,
@@ -645,11 +645,7 @@ def _check_totals(rows: list[_MoneyRow], errors: list) -> None:
                     MONEY_SHEET,
                     row.row,
                     header,
-                    _("This would bring the total to %(total)s, above the approved support of %(support)s.")
-                    % {
-                        "total": numbers.format_vnd(total),
-                        "support": numbers.format_vnd(row.project.approved_support),
-                    },
+                    money_vocabulary.ceiling_message(kind=row.kind, total=total, support=row.project.approved_support),
                 )
             )
         elif row.kind == MoneyEntry.Kind.SETTLEMENT and total > totals[(row.project.pk, MoneyEntry.Kind.DISBURSEMENT)]:

@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.fields import AmountField, DayField
@@ -62,12 +64,27 @@ class ProjectForm(forms.ModelForm):
         widget=forms.MultipleHiddenInput,
     )
 
-    def __init__(self, *args, provinces=None, establishments=None, partner_choices=None, **kwargs):
+    def __init__(self, *args, provinces=None, establishments=None, partner_choices=None, reload_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         if provinces is not None:
-            self.fields["province"].queryset = provinces
+            self.fields["province"].queryset = self._provinces_of_plan_year(provinces)
             self.fields["implementing_unit"].queryset = (
                 Unit.objects.filter(province__in=provinces).prefetch_related("names").select_related("province")
+            )
+        self.fields["province"].error_messages["invalid_choice"] = _(
+            "Choose one of the provinces that existed at the end of the plan year (a project of a year before "
+            "1 July 2025 is recorded under the former province)."
+        )
+        if reload_url:  # changing the plan year reloads the provinces offered (htmx, the same page with the year)
+            self.fields["plan_year"].widget.attrs.update(
+                {
+                    "hx-get": reload_url,
+                    "hx-trigger": "change",
+                    "hx-include": "this",
+                    "hx-select": "#id_province",
+                    "hx-target": "#id_province",
+                    "hx-swap": "outerHTML",
+                }
             )
         self.fields["activity"].queryset = ActivityContent.objects.all()
         if establishments is not None:
@@ -94,6 +111,26 @@ class ProjectForm(forms.ModelForm):
             if name in data and data[name] is None:
                 data[name] = 0
         return data
+
+    def _plan_year(self) -> int:
+        """The plan year the form is for: the one posted, else the initial or the project's, else this year."""
+        value = self.data.get(self.add_prefix("plan_year")) if self.is_bound else None
+        value = value or self.initial.get("plan_year") or (self.instance.plan_year if self.instance.pk else None)
+        try:
+            year = int(str(value).strip())
+        except (TypeError, ValueError):
+            return timezone.localdate().year
+        return year if 1900 < year < 2200 else timezone.localdate().year
+
+    def _provinces_of_plan_year(self, provinces):
+        """The provinces in the user's scope that existed at the end of the plan year (the former provinces for a
+        year before the 2025 merger), and the province the project already has."""
+        from provinces import selectors as province_selectors
+
+        offered = province_selectors.provinces_of_plan_year(provinces, year=self._plan_year())
+        if self.instance.pk:
+            return provinces.filter(Q(pk__in=offered.values("pk")) | Q(pk=self.instance.province_id))
+        return offered
 
     def _province(self):
         """The province whose communes are offered: the one posted, else the project's, else the first offered."""

@@ -235,10 +235,13 @@ class RegistrationHeadline:
 
     @property
     def text(self) -> str:
-        return _(
-            "%(registered)s/%(opened)s provinces registered for the %(year)s national extension plan "
-            "(%(on_time)s on time, %(late)s late)"
-        ) % self._numbers()
+        return (
+            _(
+                "%(registered)s/%(opened)s provinces registered for the %(year)s national extension plan "
+                "(%(on_time)s on time, %(late)s late)"
+            )
+            % self._numbers()
+        )
 
     def __str__(self) -> str:
         return self.text

@@ -20,7 +20,7 @@ from khuyencong import filetypes, numbers
 from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
 from khuyencong.text import fold
 from periods import services as period_services
-from projects import ceilings, entry_periods, notify, rules, selectors, tax_codes
+from projects import ceilings, entry_periods, money, notify, rules, selectors, tax_codes
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -400,8 +400,10 @@ def project_transition(
             advanced=selectors.money_total(project, MoneyEntry.Kind.ADVANCE),
         )
         project.approved_at = timezone.now()
-        # The province as it is at approval: a draft from before the 2025 merger moves to the successor.
-        project.province = province_selectors.province_on(project.province)
+        # The province of the plan year: history entered late stays history (a 2023 Sóc Trăng project keeps
+        # Sóc Trăng); only a province that had ceased to exist before the plan year's end moves to its successor
+        # (a 2026 draft of Long An belongs to today's Tây Ninh).
+        project.province = province_selectors.province_for_plan_year(project.province, year=project.plan_year)
     done = ProjectTransition.objects.create(
         project=project, action=action, from_status=project.status, to_status=transition.target, reason=reason, by=by
     )
@@ -417,9 +419,11 @@ def project_transition(
 
 
 def _check_recorded_money(project: Project, ceiling: Decimal) -> None:
-    for kind in (MoneyEntry.Kind.ADVANCE, MoneyEntry.Kind.DISBURSEMENT, MoneyEntry.Kind.SETTLEMENT):
-        if selectors.money_total(project, kind) > ceiling:
-            raise ValidationError(_("Recorded money would exceed the approved state support."))
+    """The approved support caps each kind of money entry on its own (projects/money.py)."""
+    for kind in money.CEILING_KINDS:
+        total = selectors.money_total(project, kind)
+        if total > ceiling:
+            raise ValidationError(money.ceiling_message(kind=kind, total=total, support=ceiling))
 
 
 @transaction.atomic
@@ -450,12 +454,9 @@ def money_entry_add(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     total = selectors.money_total(project, kind) + amount
-    if total > project.approved_support:
+    if total > project.approved_support:  # each kind on its own (projects/money.py: CEILING_KINDS)
         raise ValidationError(
-            {
-                "amount": _("This would bring the total to %(total)s, above the approved support of %(support)s.")
-                % {"total": numbers.format_vnd(total), "support": numbers.format_vnd(project.approved_support)}
-            }
+            {"amount": money.ceiling_message(kind=kind, total=total, support=project.approved_support)}
         )
     if kind == MoneyEntry.Kind.SETTLEMENT and total > selectors.money_total(project, MoneyEntry.Kind.DISBURSEMENT):
         raise ValidationError({"amount": _("The settlement cannot exceed what has been disbursed.")})

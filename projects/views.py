@@ -130,11 +130,15 @@ def _partner_choices(user):
 
 
 def _project_forms(request, *, provinces, instance=None, initial=None):
+    initial = dict(initial or {})
+    if request.method == "GET" and request.GET.get("plan_year"):  # the plan year chosen (htmx reloads the provinces)
+        initial["plan_year"] = request.GET["plan_year"]
     form = ProjectForm(
         request.POST or None,
         instance=instance,
         provinces=provinces,
         initial=initial,
+        reload_url=request.path,
         establishments=selectors.establishment_list_for(user=request.user),
         partner_choices=_partner_choices(request.user),
     )
@@ -172,7 +176,8 @@ def _save_project(request, form, new_establishment, save):
 def project_create(request):
     if not rules.is_editor(request.user):
         raise PermissionDenied
-    provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(valid_to__isnull=True)
+    # the form offers those that existed at the end of the plan year (former provinces for a year before 2025)
+    provinces = province_selectors.provinces_in_scope_for(user=request.user)
     form, new_establishment = _project_forms(
         request, provinces=provinces, initial={"province": request.user.unit.province}
     )
@@ -203,9 +208,8 @@ def project_edit(request, pk):
     project = selectors.project_get_for_change(user=request.user, pk=pk)
     if not rules.is_editor(request.user):
         raise PermissionDenied
-    provinces = province_selectors.provinces_in_scope_for(user=request.user).filter(
-        Q(valid_to__isnull=True) | Q(pk=project.province_id)
-    )
+    # the form offers those that existed at the end of the plan year, and the project's own
+    provinces = province_selectors.provinces_in_scope_for(user=request.user)
     form, new_establishment = _project_forms(
         request, provinces=provinces, instance=project, initial={"version": project.version}
     )
@@ -601,7 +605,8 @@ class RegistrationOpenForm(forms.Form):
 @login_required
 def registrations(request):
     """Next year's national-plan registration: the ministry opens it with a deadline and sees who has
-    registered ("05/20 … (04 on time, 01 late)"); each province's approver registers the national-fund projects it has submitted."""
+    registered ("05/20 … (04 on time, 01 late)"); each province's approver registers the national-fund projects
+    it has submitted."""
     years = selectors.registration_years()
     default_year = years[0] if years else timezone.localdate().year + 1
     try:

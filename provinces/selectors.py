@@ -1,8 +1,10 @@
 """Reads of reference data, and the doors every app goes through:
 
 - the merger door: `province_on` (the province a province is on a date, following the successor chain to
-  its end), `successor_among` (the same walk over provinces already read), `province_family_ids` (a
-  province and everything merged into it, transitively);
+  its end), `province_for_plan_year` / `provinces_of_plan_year` (the province a plan year's project is
+  recorded under: the one that existed at the end of the plan year), `successor_among` (the same walk
+  over provinces already read), `province_family_ids` (a province and everything merged into it,
+  transitively);
 - the read door for scope: `scope_for_user` (and `province_ids_in_scope`, `provinces_in_scope_for`);
 - the write door for scope: `require_in_scope`, which every service calls before changing a province's data.
 
@@ -62,6 +64,25 @@ def province_on(province: Province, *, on: datetime.date | None = None) -> Provi
             break
         seen.add(province.pk)
     return province
+
+
+def plan_year_end(year: int) -> datetime.date:
+    """The day a plan year's province is read on: its last day."""
+    return datetime.date(year, 12, 31)
+
+
+def province_for_plan_year(province: Province, *, year: int) -> Province:
+    """The province a project of a plan year is recorded under: its own if it still existed at the end of the
+    plan year (a 2023 Sóc Trăng project stays Sóc Trăng, even entered in 2026), else the successor it had
+    become by then (a 2026 draft of Long An belongs to today's Tây Ninh)."""
+    return province_on(province, on=plan_year_end(year))
+
+
+def provinces_of_plan_year(queryset: QuerySet[Province], *, year: int) -> QuerySet[Province]:
+    """The provinces of a queryset that a project of the plan year may be recorded under: those that existed
+    at the end of the plan year (the 20 former southern provinces for 2023, the 9 merged ones for 2025)."""
+    day = plan_year_end(year)
+    return queryset.filter(valid_from__lte=day).exclude(valid_to__lt=day)
 
 
 def successor_among(province_id: int, successor_of: Mapping[int, int | None], keys: Collection[int]) -> int | None:

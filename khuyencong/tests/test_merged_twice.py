@@ -64,11 +64,18 @@ def test_scope_reads_and_writes_reach_the_twice_merged_province(merged_twice, ta
 
 
 def test_approval_moves_a_draft_of_the_twice_merged_province_to_today(merged_twice, tayninh_officer, tayninh_approver):
-    a, _old, today = merged_twice
+    a, old, today = merged_twice
     project = _draft_in(a, by=tayninh_officer)
     assert project in project_selectors.project_list_for(user=tayninh_officer)
     project = factories.approve(project, officer=tayninh_officer, approver=tayninh_approver, start=False)
     assert project.province == today
+    # a 2022 project of A (gone since 2019) goes to the province A had become by the end of 2022: old Tây Ninh
+    project = _draft_in(a, by=tayninh_officer)
+    Project.objects.filter(pk=project.pk).update(plan_year=2022, start_date=D(2022, 2, 1), end_date=D(2022, 10, 31))
+    project.refresh_from_db()
+    project = factories.approve(project, officer=tayninh_officer, approver=tayninh_approver, start=False)
+    assert project.province == old
+    assert province_selectors.province_for_plan_year(a, year=2019) == a
 
 
 def test_figures_roll_the_twice_merged_province_into_today(merged_twice, ministry_staff, tayninh_officer):

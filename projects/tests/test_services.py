@@ -259,8 +259,21 @@ def test_oversized_attachment_refused(tayninh_officer, tayninh_project, monkeypa
 
 
 def test_approval_after_the_merger_moves_an_old_province_draft_to_its_successor(tayninh_officer, tayninh_approver):
+    """A draft of a plan year after the merger moves to the successor; one of a plan year before it (entered
+    late, approved today) keeps the province it had then (issue 21: history entered late stays history)."""
     long_an = factories.province(80, 2004)
     project = factories.make_project(by=tayninh_officer, prov=long_an)
     project = services.project_transition(project=project, action="submit", by=tayninh_officer)
     project = services.project_transition(project=project, action="approve", by=tayninh_approver)
     assert (project.province.name, project.province.code_set) == ("Tây Ninh", 2025)
+    for year, province in ((2023, ("Long An", 2004)), (2025, ("Tây Ninh", 2025))):  # Long An ended 30/06/2025
+        back_filled = factories.make_project(
+            by=tayninh_officer,
+            prov=long_an,
+            year=year,
+            start=datetime.date(year, 2, 1),
+            end=datetime.date(year, 10, 31),
+        )
+        back_filled = services.project_transition(project=back_filled, action="submit", by=tayninh_officer)
+        back_filled = services.project_transition(project=back_filled, action="approve", by=tayninh_approver)
+        assert (back_filled.province.name, back_filled.province.code_set) == province

@@ -30,9 +30,7 @@ TODAY = datetime.date(2026, 11, 28)
 
 @pytest.fixture
 def opened_2023(ministry_staff):
-    opened = project_services.registration_open(
-        plan_year=2023, deadline=datetime.date(2022, 9, 30), by=ministry_staff
-    )
+    opened = project_services.registration_open(plan_year=2023, deadline=datetime.date(2022, 9, 30), by=ministry_staff)
     assert opened == 20  # the region's provinces on the deadline, before the merger
     rows = list(NationalPlanRegistration.objects.filter(plan_year=2023).order_by("province__code"))
     for row in rows[:4]:
