@@ -67,9 +67,14 @@ class ProjectForm(forms.ModelForm):
     def __init__(self, *args, provinces=None, establishments=None, partner_choices=None, reload_url=None, **kwargs):
         super().__init__(*args, **kwargs)
         if provinces is not None:
-            self.fields["province"].queryset = self._provinces_of_plan_year(provinces)
+            offered = self._provinces_of_plan_year(provinces)
+            self.fields["province"].queryset = offered
+            # the units of the provinces offered and of today's (a former province's project may be run by its
+            # successor's centre)
             self.fields["implementing_unit"].queryset = (
-                Unit.objects.filter(province__in=provinces).prefetch_related("names").select_related("province")
+                Unit.objects.filter(Q(province__in=offered) | Q(province__in=provinces.filter(valid_to__isnull=True)))
+                .prefetch_related("names")
+                .select_related("province")
             )
         self.fields["province"].error_messages["invalid_choice"] = _(
             "Choose one of the provinces that existed at the end of the plan year (a project of a year before "

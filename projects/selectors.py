@@ -277,11 +277,6 @@ def registration_headline(*, plan_year: int, province_ids: Collection[int] | Non
     return registration_headline_of(plan_year=plan_year, rows=queryset.values_list("status", "deadline"))
 
 
-def registration_headline_for(*, user: User, plan_year: int) -> RegistrationHeadline | None:
-    """The registration headline of a plan year over the provinces the user may see."""
-    return registration_headline(plan_year=plan_year, province_ids=province_selectors.province_ids_in_scope(user=user))
-
-
 def registrations_for(*, user: User, plan_year: int) -> QuerySet:
     """The national-plan registrations of a plan year that the user may see, by province."""
     from projects.models import NationalPlanRegistration

@@ -71,11 +71,12 @@ def plan_year_end(year: int) -> datetime.date:
     return datetime.date(year, 12, 31)
 
 
-def province_for_plan_year(province: Province, *, year: int) -> Province:
-    """The province a project of a plan year is recorded under: its own if it still existed at the end of the
-    plan year (a 2023 Sóc Trăng project stays Sóc Trăng, even entered in 2026), else the successor it had
-    become by then (a 2026 draft of Long An belongs to today's Tây Ninh)."""
-    return province_on(province, on=plan_year_end(year))
+def province_for_plan_year(province: Province, *, year: int, today: datetime.date | None = None) -> Province:
+    """The province a project of a plan year is recorded under (at approval): its own if it still existed at
+    the end of the plan year (a 2023 Sóc Trăng project stays Sóc Trăng, even entered in 2026), else the
+    successor it had become by then (a 2026 draft of Long An belongs to today's Tây Ninh). Never a province
+    that does not exist yet: read on the plan year's end or today, whichever comes first."""
+    return province_on(province, on=min(plan_year_end(year), today or timezone.localdate()))
 
 
 def provinces_of_plan_year(queryset: QuerySet[Province], *, year: int) -> QuerySet[Province]:

@@ -76,6 +76,9 @@ def test_approval_moves_a_draft_of_the_twice_merged_province_to_today(merged_twi
     project = factories.approve(project, officer=tayninh_officer, approver=tayninh_approver, start=False)
     assert project.province == old
     assert province_selectors.province_for_plan_year(a, year=2019) == a
+    # a 2025 project of old Tây Ninh (gone 30/06/2025): today's Tây Ninh, but never before that province existed
+    assert province_selectors.province_for_plan_year(old, year=2025, today=D(2026, 1, 5)) == today
+    assert province_selectors.province_for_plan_year(old, year=2025, today=D(2025, 3, 1)) == old
 
 
 def test_figures_roll_the_twice_merged_province_into_today(merged_twice, ministry_staff, tayninh_officer):
