@@ -9,18 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.forms import add_service_errors
 from network import excel, selectors, services
 from network.forms import MeetingForm, NeedForm, ProposeForm
 from provinces.models import Unit
 from reports import charts
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -69,7 +62,7 @@ def province(request, province_pk: int):
             try:
                 services.meeting_record(by=request.user, province=row.province, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -97,7 +90,7 @@ def collaborator(request, pk: int):
         try:
             services.need_record(by=request.user, collaborator=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -135,7 +128,7 @@ def need_propose(request, pk: int):
         try:
             project = services.need_propose_project(by=request.user, need=need, data=data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("You are not allowed to do that."))
         else:
