@@ -64,6 +64,16 @@ def province_on(province: Province, *, on: datetime.date | None = None) -> Provi
     return province
 
 
+def successor_chain_ids(*, province_id: int) -> set[int]:
+    """A province and every province it became, following successors to the end of the chain (old Long An →
+    today's Tây Ninh): whose people decide for a project recorded under it."""
+    ids, current = {province_id}, province_id
+    successor_of = dict(Province.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+    while (current := successor_of.get(current)) is not None and current not in ids:
+        ids.add(current)
+    return ids
+
+
 def today_family_ids(*, province_id: int) -> set[int]:
     """The province as it is today with every province merged into it, asked from any member of the family:
     old Long An, old Tây Ninh and today's Tây Ninh give the same set. What a merger-aware rule reads when a
