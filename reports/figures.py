@@ -101,6 +101,8 @@ class Row:
     statuses: dict[str, int] = field(default_factory=dict)
     late: int = 0
     registration: dict[str, int] = field(default_factory=dict)
+    ids: set[int] = field(default_factory=set)  # provinces whose figures this row counts, this year
+    last_ids: set[int] = field(default_factory=set)  # and last year (predecessors of a merged province)
 
     @staticmethod
     def _cells(now: dict[str, Figures], last: dict[str, Figures]) -> list[FundCell]:
@@ -446,6 +448,12 @@ def _build(
     def last_row_for(province_id: int) -> Row | None:
         key = last_key_of.get(province_id)
         return rows.get(key) if key is not None else None
+
+    for pk in ids:  # what each row counts, for its drill-down links
+        if (row := row_for(pk)) is not None:
+            row.ids.add(pk)
+        if (row := last_row_for(pk)) is not None:
+            row.last_ids.add(pk)
 
     # 1. Plans of every year of the series, per province and fund.
     plans = (
