@@ -372,7 +372,6 @@ def drill_params(period: PeriodInfo) -> dict[str, str]:
     return params
 
 
-
 def _straddle_notes(periods: list[PeriodInfo], changed_on: set[datetime.date], rolled: bool) -> list[str]:
     notes = []
     for period in periods:
