@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from khuyencong import numbers
+from khuyencong import cachekeys, numbers
 from khuyencong.text import fold
 from projects import rules, services, tax_codes
 from projects.excel_common import (
@@ -665,6 +665,7 @@ def _apply(projects: list[_ProjectRow], money: list[_MoneyRow], *, by: User) -> 
     matched: dict[tuple, Beneficiary] = {}
     try:
         with transaction.atomic():
+            cachekeys.bump()  # once for the whole workbook: the services' bumps join this one
             for row in projects:
                 if row.existing is not None:
                     present += 1

@@ -51,11 +51,10 @@ def running_project(officer, approver, **extra):
 
 def test_the_version_goes_up_on_commit_only(django_capture_on_commit_callbacks):
     start = cachekeys.version()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with transaction.atomic():
-            for _ in range(3):  # one transaction, one bump
-                cachekeys.bump()
-            assert cachekeys.version() == start  # not before the commit
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for _ in range(3):  # one transaction, one bump
+            cachekeys.bump()
+        assert cachekeys.version() == start  # not before the commit
     assert len(callbacks) == 1
     assert cachekeys.version() == start + 1
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
