@@ -26,6 +26,7 @@ import io
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -172,7 +173,18 @@ def urls_for(user) -> list[tuple[str, str, bool]]:
     return list(by_group.values())
 
 
+def port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
 def gunicorn_start(args: argparse.Namespace, url: str, log: Path) -> subprocess.Popen:
+    if not port_free(args.port):  # another server there would answer /healthz and be measured instead
+        sys.exit(f"{HOST}:{args.port} is taken (another bench?): choose another --port")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "DJANGO_LOG_LEVEL": "WARNING"}
     env.pop("DJANGO_PRODUCTION", None)
     cmd = [
@@ -194,7 +206,7 @@ def gunicorn_start(args: argparse.Namespace, url: str, log: Path) -> subprocess.
         try:
             conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
             conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
+            if conn.getresponse().status == 200 and server.poll() is None:
                 return server
         except OSError:
             pass
