@@ -589,3 +589,52 @@ class GridImport(models.Model):
     @property
     def percent_done(self) -> int:
         return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
+def project_import_path(instance, filename):
+    return f"project-imports/{instance.created_by_id}/{filename}"
+
+
+class ProjectImport(models.Model):
+    """A project workbook too large to be read while the officer waits: checked and written by a Celery task
+    (projects.tasks.project_import_run), all or nothing, with its progress and result kept here. The file is
+    kept until the task has finished with it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking the rows")
+        SAVING = "saving", _("saving")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("refused: nothing imported")
+        FAILED = "failed", _("failed")
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=project_import_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # created, updated (already present), money
+    errors = models.JSONField(default=list, blank=True)  # sheet, row, column, message: as the page shows them
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project workbook import")
+        verbose_name_plural = _("project workbook imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="project_import_progress_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0

@@ -275,6 +275,17 @@ def timeline_for(project: Project) -> list[dict]:
     return sorted(events, key=lambda event: (event["date"], event["at"]))
 
 
+def project_import_get_for(*, user: User, pk: int):
+    """A background project import: only its author sees it (its errors quote their file)."""
+    from projects.models import ProjectImport
+
+    queryset = province_selectors.scope_for_user(ProjectImport.objects.all(), user=user)
+    try:
+        return queryset.get(pk=pk, created_by=user)
+    except (ProjectImport.DoesNotExist, ValueError):
+        raise Http404 from None
+
+
 def grid_import_get_for(*, user: User, pk: int):
     """A background period import: only its author sees it (it holds their province's working data)."""
     from projects.models import GridImport

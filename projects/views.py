@@ -584,6 +584,9 @@ def project_import(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
+    if request.method == "POST" and form.is_valid() and excel.runs_in_background(form.cleaned_data["file"]):
+        job = excel.project_import_start(upload=form.cleaned_data["file"], by=request.user)
+        return redirect("projects:import_job", pk=job.pk)
     if request.method == "POST" and form.is_valid():
         try:
             result = excel.import_workbook(form.cleaned_data["file"], by=request.user)
@@ -596,6 +599,24 @@ def project_import(request):
             )
             return redirect("projects:list")
     return render(request, "projects/project_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def project_import_job(request, pk):
+    """A background project import: its progress while it runs, then its result or its errors by sheet, row
+    and column (the same list the import page shows for a small file)."""
+    job = selectors.project_import_get_for(user=request.user, pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "label": job.get_status_display(),
+                "finished": job.is_finished,
+                "done": job.rows_done,
+                "total": job.rows_total,
+            }
+        )
+    return render(request, "projects/project_import_job.html", {"job": job, "errors": job.errors})
 
 
 class RegistrationOpenForm(forms.Form):

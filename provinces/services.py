@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from khuyencong import cachekeys
 from provinces.models import (
     ActivityContent,
     CodeSet,
@@ -33,6 +34,7 @@ def reference_load() -> dict[str, int]:
     _load_units(provinces)
     _load_activity_contents()
     _load_communes(provinces)
+    cachekeys.bump()  # provinces, the merger and region memberships: every dashboard's rows
     return {
         "provinces": Province.objects.count(),
         "memberships": RegionMembership.objects.count(),

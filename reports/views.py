@@ -176,7 +176,7 @@ def regional_dashboard(request):
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
     today = timezone.localdate()
     choice = _choice(request, today)
-    dashboard = figures.regional_figures(
+    dashboard = report_selectors.regional_figures_cached(
         year=choice["year"],
         kind=choice["kind"],
         number=choice["number"],
@@ -217,7 +217,7 @@ def province_dashboard(request, pk: int):
     today = timezone.localdate()
     choice = _choice(request, today)
     choice["rollup"] = False
-    dashboard = figures.province_figures(
+    dashboard = report_selectors.province_figures_cached(
         province=province,
         year=choice["year"],
         kind=choice["kind"],
