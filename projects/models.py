@@ -358,7 +358,8 @@ class MoneyEntry(models.Model):
 
     def __str__(self) -> str:
         text = f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
-        return f"{text} ({_('correction')} #{self.corrects_id})" if self.corrects_id else text
+        correction = _("correction")  # outside the f-string: xgettext does not look inside one
+        return f"{text} ({correction} #{self.corrects_id})" if self.corrects_id else text
 
     @property
     def is_correction(self) -> bool:

@@ -527,7 +527,9 @@ def grid_export(request, period_key):
     state, _states = _grid_period(request, period_key)
     rows = grid.rows_for(user=request.user, period=state.period)
     response = HttpResponse(grid_excel.period_to_xlsx(rows, state.period), content_type=grid_excel.XLSX_TYPE)
-    name = f"ky-nay-{state.period.kind}-{state.period.year}-{state.period.number}.xlsx"
+    # the file's name in the portal's words, without diacritics: ky-nay-quy-4-2026.xlsx, ky-nay-9-thang-2026.xlsx
+    word = {"quarter": f"quy-{state.period.number}", "half": "6-thang", "nine": "9-thang", "year": "nam"}
+    name = f"ky-nay-{word.get(state.period.kind, state.period.kind)}-{state.period.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 

@@ -95,7 +95,7 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         where = self.province.name if self.province_id else _("Southern region")
-        return f"{self.period} · {where} · v{self.version}"
+        return _("%(period)s · %(where)s · version %(n)s") % {"period": self.period, "where": where, "n": self.version}
 
     @property
     def is_regional(self) -> bool:
