@@ -11,20 +11,8 @@ from django.views.decorators.http import require_POST
 
 from conferences import forms, selectors, services
 from khuyencong import pdf
+from khuyencong.forms import add_service_errors, posted
 from products import selectors as products_selectors
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    """Put a service's ValidationError on the form: on the named field when there is one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -72,12 +60,12 @@ def delegate_register(request, pk: int, province_pk: int):
     """A province's delegates for one conference, and the form to add one (officers of that province)."""
     conference = selectors.conference_get(pk=pk)
     province = selectors.registration_province_get(user=request.user, conference=conference, province_pk=province_pk)
-    form = forms.DelegateForm(_posted(request), province=province, initial_unit=request.user.unit)
+    form = forms.DelegateForm(posted(request), province=province, initial_unit=request.user.unit)
     if request.method == "POST" and form.is_valid():
         try:
             services.delegate_register(conference=conference, province=province, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Delegate registered."))
             return redirect("conferences:delegates", pk=conference.pk, province_pk=province.pk)
@@ -120,12 +108,12 @@ def followup_edit(request, conclusion_pk: int, province_pk: int):
         raise PermissionDenied
     follow_up = selectors.followup_get(conclusion=conclusion, province=province)
     initial = {"status": follow_up.status, "note": follow_up.note} if follow_up else None
-    form = forms.FollowUpForm(_posted(request), request.FILES if request.method == "POST" else None, initial=initial)
+    form = forms.FollowUpForm(posted(request), request.FILES if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.followup_report(conclusion=conclusion, province=province, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Follow-up saved."))
             return redirect("conferences:detail", pk=conclusion.conference_id)
@@ -160,7 +148,7 @@ def document_upload(request, pk: int):
         try:
             services.document_upload(conference=conference, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Document uploaded."))
             return redirect("conferences:detail", pk=conference.pk)
@@ -180,12 +168,12 @@ def conference_close(request, pk: int):
     if not request.user.sees_all_provinces:
         raise PermissionDenied
     conference = selectors.conference_get(pk=pk)
-    form = forms.HandoverForm(_posted(request), candidates=selectors.host_candidates(conference=conference))
+    form = forms.HandoverForm(posted(request), candidates=selectors.host_candidates(conference=conference))
     if request.method == "POST" and form.is_valid():
         try:
             services.conference_close(conference=conference, next_host=form.cleaned_data["next_host"], by=request.user)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Conference closed and hosting handed over."))
             return redirect("conferences:detail", pk=conference.pk)

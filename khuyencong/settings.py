@@ -286,6 +286,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(os.environ.get("KC_SWEEP_SECONDS", "900")),
     },
     "reports-reminders": {"task": "reports.tasks.reminders_send", "schedule": 6 * 3600.0},
+    "products-annual-report-reminders": {
+        "task": "products.tasks.annual_report_reminders_send",
+        "schedule": crontab(hour=6, minute=30),
+    },
     "worker-heartbeat": {"task": "notices.tasks.worker_heartbeat", "schedule": 60.0},
     # immediate notices are queued on commit; this catches any whose task was lost with the broker
     "notices-email": {"task": "notices.tasks.notices_email", "schedule": 300.0},

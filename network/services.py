@@ -36,6 +36,24 @@ def _fee(value) -> Decimal:
     return fee
 
 
+def _contract_errors(
+    *, province: Province, full_name: str, communes, contract_start, contract_end, account: User | None
+) -> dict:
+    """What is wrong with a contract's terms, by field: the same checks when it is made and when it is changed."""
+    errors = {}
+    if not nfc(full_name or "").strip():
+        errors["full_name"] = _("Enter the collaborator's name.")
+    if not communes:
+        errors["communes"] = _("Choose at least one commune.")
+    elif any(c.province_id != province.pk for c in communes):
+        errors["communes"] = _("Every commune must belong to the province.")
+    if contract_start and contract_end and contract_end < contract_start:
+        errors["contract_end"] = _("The contract cannot end before it starts.")
+    if account is not None and not account.is_collaborator:
+        errors["account"] = _("Only a collaborator account can be linked.")
+    return errors
+
+
 @transaction.atomic
 def collaborator_create(
     *,
@@ -52,17 +70,15 @@ def collaborator_create(
 ) -> Collaborator:
     _require_editor(by)
     province_selectors.require_in_scope(user=by, province_id=province.pk)
-    errors = {}
-    if not nfc(full_name or "").strip():
-        errors["full_name"] = _("Enter the collaborator's name.")
-    if not communes:
-        errors["communes"] = _("Choose at least one commune.")
-    elif any(c.province_id != province.pk for c in communes):
-        errors["communes"] = _("Every commune must belong to the province.")
-    if contract_end and contract_end < contract_start:
-        errors["contract_end"] = _("The contract cannot end before it starts.")
-    if account is not None and not account.is_collaborator:
-        errors["account"] = _("Only a collaborator account can be linked.")
+    communes = list(communes)
+    errors = _contract_errors(
+        province=province,
+        full_name=full_name,
+        communes=communes,
+        contract_start=contract_start,
+        contract_end=contract_end,
+        account=account,
+    )
     if errors:
         raise ValidationError(errors)
     collaborator = Collaborator.objects.create(
@@ -79,6 +95,57 @@ def collaborator_create(
     if account is not None:  # the account's scope is the contract's communes, set in one place
         account.communes.set(communes)
     return collaborator
+
+
+@transaction.atomic
+def collaborator_update(
+    *,
+    by: User,
+    collaborator: Collaborator,
+    expected_version: int,
+    full_name: str,
+    communes: list[Commune],
+    contract_start: datetime.date,
+    contract_end: datetime.date | None = None,
+    monthly_fee=0,
+    position: str = "",
+    phone: str = "",
+    status: str = Collaborator.Status.ACTIVE,
+) -> Collaborator:
+    """Change a contract's terms (communes, dates, fee, status). Refused when someone saved it since the form
+    was opened, so two officers never overwrite each other; a linked account follows the contract's communes."""
+    _require_editor(by)
+    province_selectors.require_in_scope(user=by, province_id=collaborator.province_id)
+    current = Collaborator.objects.select_for_update().select_related("province", "account").get(pk=collaborator.pk)
+    if current.version != expected_version:
+        raise ValidationError({"version": _("Someone else changed this collaborator; reload the page.")})
+    communes = list(communes)
+    errors = _contract_errors(
+        province=current.province,
+        full_name=full_name,
+        communes=communes,
+        contract_start=contract_start,
+        contract_end=contract_end,
+        account=None,
+    )
+    if status not in Collaborator.Status.values:
+        errors["status"] = _("Unknown status.")
+    if errors:
+        raise ValidationError(errors)
+    current.full_name = nfc(full_name).strip()
+    current.position = nfc(position).strip()
+    current.phone = phone.strip()
+    current.contract_start = contract_start
+    current.contract_end = contract_end
+    current.monthly_fee = _fee(monthly_fee)
+    current.status = status
+    current.version += 1
+    current.save()
+    current.communes.set(communes)
+    if current.account_id:
+        # A running contract reaches its communes; one no longer running reaches nothing.
+        current.account.communes.set(communes if status == Collaborator.Status.ACTIVE else [])
+    return current
 
 
 @transaction.atomic

@@ -9,19 +9,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.forms import add_service_errors, posted
 from khuyencong.text import vi_order
 from network import excel, selectors, services
-from network.forms import MeetingForm, NeedForm, ProposeForm
+from network.forms import CollaboratorForm, MeetingForm, NeedForm, ProposeForm
 from provinces.models import Unit
 from reports import charts
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, texts in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, texts)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -72,7 +65,7 @@ def province(request, province_pk: int):
             try:
                 services.meeting_record(by=request.user, province=row.province, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied as error:
                 form.add_error(None, str(error))
             else:
@@ -90,6 +83,70 @@ def province(request, province_pk: int):
 
 
 @login_required
+def collaborator_new(request, province_pk: int):
+    """A new contract with a collaborator for some of the province's communes (the centre's officers)."""
+    row = selectors.province_coverage(user=request.user, province_pk=province_pk)  # 404 out of scope
+    if not request.user.is_provincial:
+        raise PermissionDenied
+    form = CollaboratorForm(
+        posted(request),
+        communes=selectors.communes_for(user=request.user).filter(province_id=province_pk),
+        editing=False,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.collaborator_create(by=request.user, province=row.province, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The collaborator %(name)s was recorded.") % {"name": person.full_name})
+            return redirect("network:collaborator", pk=person.pk)
+    return render(request, "network/collaborator_form.html", {"form": form, "province": row.province, "person": None})
+
+
+@login_required
+def collaborator_edit(request, pk: int):
+    """Change a contract's terms; a stale form (someone saved since it was opened) is refused, nothing is lost."""
+    person = selectors.collaborator_get_for(user=request.user, pk=pk)  # 404 out of scope
+    if not request.user.is_provincial:
+        raise PermissionDenied
+    initial = {
+        "full_name": person.full_name,
+        "position": person.position,
+        "phone": person.phone,
+        "communes": list(person.communes.all()),
+        "contract_start": person.contract_start,
+        "contract_end": person.contract_end,
+        "monthly_fee": person.monthly_fee,
+        "status": person.status,
+        "version": person.version,
+    }
+    form = CollaboratorForm(
+        posted(request),
+        initial=initial,
+        communes=selectors.communes_for(user=request.user).filter(province_id=person.province_id),
+        editing=True,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version = data.pop("version") or 0
+        try:
+            services.collaborator_update(by=request.user, collaborator=person, expected_version=version, **data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The contract was saved."))
+            return redirect("network:collaborator", pk=person.pk)
+    return render(
+        request, "network/collaborator_form.html", {"form": form, "province": person.province, "person": person}
+    )
+
+
+@login_required
 def collaborator(request, pk: int):
     person = selectors.collaborator_get_for(user=request.user, pk=pk)
     communes = list(person.communes.all())
@@ -100,7 +157,7 @@ def collaborator(request, pk: int):
         try:
             services.need_record(by=request.user, collaborator=person, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
@@ -138,7 +195,7 @@ def need_propose(request, pk: int):
         try:
             project = services.need_propose_project(by=request.user, need=need, data=data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         except PermissionDenied as error:
             form.add_error(None, str(error) or _("You are not allowed to do that."))
         else:

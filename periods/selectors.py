@@ -54,17 +54,30 @@ def same_period(period: ReportingPeriod, prefix: str = "period") -> Q:
     return Q(**{f"{prefix}__kind": period.kind, f"{prefix}__year": period.year, f"{prefix}__number": period.number})
 
 
+def exceptions_granted_until(
+    *, province_id: int, period_ids: list[int] | None = None, today: datetime.date | None = None
+) -> dict[int, datetime.date]:
+    """period id → the last day a granted entry exception keeps the period open for the province. An exception
+    granted to any province of its merger family (as it is today, with the provinces merged into it) holds
+    for all of them. One query; `period_ids` None: every period with an exception still running."""
+    today = today or timezone.localdate()
+    rows = EntryException.objects.filter(
+        province_id__in=province_selectors.today_family_ids(province_id=province_id),
+        decision=EntryException.Decision.GRANTED,
+        open_until__gte=today,
+        **({"period_id__in": period_ids} if period_ids is not None else {}),
+    ).values_list("period_id", "open_until")
+    until: dict[int, datetime.date] = {}
+    for period_id, day in rows:
+        until[period_id] = max(day, until.get(period_id, day))
+    return until
+
+
 def is_entry_open(*, province_id: int, period: ReportingPeriod, today: datetime.date | None = None) -> bool:
-    """Data entry for a period is open until it closes, or while a granted exception lasts (for the
-    province or any province merged into it)."""
+    """Data entry for a period is open until it closes, or while a granted exception lasts."""
     today = today or timezone.localdate()
     if today <= period.entry_closes_on:
         return True
-    if period.pk is None:
-        return False
-    return EntryException.objects.filter(
-        period=period,
-        province_id__in=province_selectors.province_family_ids(province_id=province_id) | {province_id},
-        decision=EntryException.Decision.GRANTED,
-        open_until__gte=today,
-    ).exists()
+    return period.pk is not None and period.pk in exceptions_granted_until(
+        province_id=province_id, period_ids=[period.pk], today=today
+    )

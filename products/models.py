@@ -69,6 +69,14 @@ class SelectionRule(models.Model):
         help_text=_("The portal's own warning level, not a figure of the circular."),
         **POINTS,
     )
+    annual_report_due_days = models.PositiveSmallIntegerField(
+        _("annual report due (days after 31 December)"),
+        default=31,
+        help_text=_(
+            "A certified establishment reports on each year of validity by this many days into the next year. "
+            "The circular sets no date: 31 (31 January) is the portal's default, to be confirmed."
+        ),
+    )
     note = models.CharField(_("note"), max_length=255, blank=True)
 
     class Meta:

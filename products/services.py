@@ -91,6 +91,7 @@ def rules_load(path: Path = RULES_FILE) -> tuple[int, int]:
                 "min_photos": item["min_photos"],
                 "panel_must_be_odd": item["panel_must_be_odd"],
                 "disagreement_points": Decimal(item["disagreement_points"]),
+                "annual_report_due_days": item.get("annual_report_due_days", 31),
                 "note": item.get("note", ""),
             },
         )

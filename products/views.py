@@ -13,24 +13,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from khuyencong.forms import add_service_errors, posted
 from khuyencong.text import vi_order
 from products import access, documents, forms, selectors, services
 from products.models import Certificate, Complaint, DossierFile, Entry, Judge, Level, Round, next_level
 from projects.models import Beneficiary, Project
 from provinces.models import Province, Unit
 from provinces.selectors import province_family_ids, province_ids_in_scope, provinces_in_scope_for, scope_for_user
-
-
-def _posted(request):
-    return request.POST if request.method == "POST" else None
-
-
-def _form_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _manager_or_404(request, round_: Round) -> None:
@@ -60,7 +49,7 @@ def round_create(request):
     rounds = selectors.rounds_for(user=request.user).filter(
         level__in=[Level.PROVINCE, Level.REGION, Level.NATIONAL], status=Round.Status.REGISTRATION
     )
-    form = forms.RoundForm(_posted(request), provinces=provinces, units=units, projects=projects, rounds=rounds)
+    form = forms.RoundForm(posted(request), provinces=provinces, units=units, projects=projects, rounds=rounds)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -69,7 +58,7 @@ def round_create(request):
             if isinstance(exc, PermissionDenied):
                 form.add_error(None, str(exc))
             else:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
         else:
             messages.success(request, _("Round created."))
             return redirect("products:round", pk=round_.pk)
@@ -138,7 +127,7 @@ def round_setup(request, pk: int):
                 action
             )
             if form is not None and form.is_bound:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 open_errors = exc.messages
         else:
@@ -172,7 +161,7 @@ def entry_create(request, pk: int):
         Q(commune__province__in=family) | Q(projects__province__in=family)
     ).distinct()
     form = forms.EntryForm(
-        _posted(request),
+        posted(request),
         provinces=provinces,
         beneficiaries=beneficiaries,
         initial={"received_on": min(timezone.localdate(), round_.registration_deadline)},
@@ -201,7 +190,7 @@ def entry_create(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:
@@ -230,7 +219,7 @@ def entry_detail(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(file_form, exc)
+            add_service_errors(file_form, exc)
         else:
             messages.success(request, _("File added to the dossier."))
             return redirect("products:entry", pk=entry.pk)
@@ -246,7 +235,7 @@ def entry_detail(request, pk: int):
                     expected_version=screen_form.cleaned_data["version"],
                 )
             except ValidationError as exc:
-                _form_errors(screen_form, exc)
+                add_service_errors(screen_form, exc)
             else:
                 messages.success(request, _("Screening recorded."))
                 return redirect("products:entry", pk=entry.pk)
@@ -408,12 +397,12 @@ def council_select(request, pk: int):
 def recognise(request, pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
     _manager_or_404(request, round_)
-    form = forms.RecognitionForm(_posted(request))
+    form = forms.RecognitionForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.recognition_issue(round_=round_, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Recognition recorded; certificates numbered."))
             return redirect("products:recognised", pk=round_.pk)
@@ -440,12 +429,12 @@ def certificate_pdf(request, pk: int):
 def certificate_revoke(request, pk: int):
     cert = selectors.certificate_get(user=request.user, pk=pk)
     _manager_or_404(request, cert.entry.round)
-    form = forms.RevokeForm(_posted(request))
+    form = forms.RevokeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.certificate_revoke(certificate=cert, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Certificate revoked."))
             return redirect("products:entry", pk=cert.entry_id)
@@ -456,7 +445,7 @@ def certificate_revoke(request, pk: int):
 def complaints(request, pk: int):
     round_ = selectors.round_get(user=request.user, pk=pk)
     manages = access.manages(request.user, round_)
-    form = forms.ComplaintForm(_posted(request), entries=round_.entries.order_by("code")) if manages else None
+    form = forms.ComplaintForm(posted(request), entries=round_.entries.order_by("code")) if manages else None
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -464,7 +453,7 @@ def complaints(request, pk: int):
             try:
                 services.complaint_file(round_=round_, by=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("Complaint recorded."))
                 return redirect("products:complaints", pk=round_.pk)
@@ -483,12 +472,12 @@ def complaint_resolve(request, pk: int):
     complaint = get_object_or_404(Complaint.objects.select_related("round"), pk=pk)
     round_ = selectors.round_get(user=request.user, pk=complaint.round_id)
     _manager_or_404(request, round_)
-    form = forms.ResolveForm(_posted(request), initial={"resolved_on": timezone.localdate()})
+    form = forms.ResolveForm(posted(request), initial={"resolved_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.complaint_resolve(complaint=complaint, by=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Resolution recorded."))
             return redirect("products:complaints", pk=round_.pk)
@@ -502,7 +491,7 @@ def promote(request, pk: int):
     _manager_or_404(request, round_)
     chosen = round_.entries.filter(promoted=True, promoted_to__isnull=True).select_related("certificate", "beneficiary")
     targets = Round.objects.filter(level=next_level(round_.level) or "-", status=Round.Status.REGISTRATION)
-    form = forms.PromotionForm(_posted(request), request.FILES or None, rounds=targets)
+    form = forms.PromotionForm(posted(request), request.FILES or None, rounds=targets)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -517,7 +506,7 @@ def promote(request, pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The batch has been filed with the next level."))
             return redirect("products:round", pk=round_.pk)
@@ -582,7 +571,7 @@ def annual_report(request, pk: int):
     cert = selectors.certificate_get(user=request.user, pk=pk)
     if not access.files_for(request.user, cert.entry.province_id):
         raise Http404
-    form = forms.AnnualReportForm(_posted(request), initial={"year": timezone.localdate().year})
+    form = forms.AnnualReportForm(posted(request), initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -596,7 +585,7 @@ def annual_report(request, pk: int):
                 business_situation=data["business_situation"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Annual report recorded."))
             return redirect("products:establishment", pk=cert.entry.beneficiary_id)

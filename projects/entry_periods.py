@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from periods import rules as period_rules
 from periods import selectors as period_selectors
 from periods import services as period_services
-from periods.models import EntryException, PeriodKind, ReportingPeriod
+from periods.models import PeriodKind, ReportingPeriod
 from provinces import selectors as province_selectors
 
 RECENT_CLOSED_QUARTERS = 2  # shown read-only in the selector, so last period's entries can be looked at
@@ -63,35 +63,6 @@ def current_period() -> ReportingPeriod:
     return period_selectors.current_quarter()
 
 
-def _family(province_id: int) -> set[int]:
-    """The province as it is today (a project approved under old Long An belongs to today's Tây Ninh) with every
-    province merged into it: an exception granted to any of them opens the period to all of them."""
-    from provinces.models import Province
-
-    seen = {province_id}
-    successor = Province.objects.filter(pk=province_id).values_list("successor_id", flat=True).first()
-    while successor and successor not in seen:
-        province_id = successor
-        seen.add(successor)
-        successor = Province.objects.filter(pk=province_id).values_list("successor_id", flat=True).first()
-    return province_selectors.province_family_ids(province_id=province_id) | seen
-
-
-def _granted_until(province_id: int, period_ids: list[int] | None, today: datetime.date) -> dict[int, datetime.date]:
-    """period id → the last day a granted exception keeps it open for the province (or one merged into it)."""
-    family = _family(province_id)
-    rows = EntryException.objects.filter(
-        province_id__in=family,
-        decision=EntryException.Decision.GRANTED,
-        open_until__gte=today,
-        **({"period_id__in": period_ids} if period_ids is not None else {}),
-    ).values_list("period_id", "open_until")
-    until: dict[int, datetime.date] = {}
-    for period_id, day in rows:
-        until[period_id] = max(day, until.get(period_id, day))
-    return until
-
-
 def state_of(
     period, *, province_id: int | None, today: datetime.date | None = None, granted: dict | None = None
 ) -> PeriodState:
@@ -105,7 +76,11 @@ def state_of(
     if today <= period.entry_closes_on:
         return PeriodState(period, True, "")
     if granted is None:
-        granted = _granted_until(province_id, [period.pk], today) if period.pk else {}
+        granted = (
+            period_selectors.exceptions_granted_until(province_id=province_id, period_ids=[period.pk], today=today)
+            if period.pk
+            else {}
+        )
     until = granted.get(period.pk)
     if until:
         reason = _("Reopened by a granted exception until %(date)s.") % {"date": until.strftime("%d/%m/%Y")}
@@ -136,7 +111,7 @@ def periods_for(*, province_id: int | None, today: datetime.date | None = None) 
     today = today or timezone.localdate()
     current = current_period()
     quarters = _recent_quarters(current, 4)
-    granted = _granted_until(province_id, None, today) if province_id else {}
+    granted = period_selectors.exceptions_granted_until(province_id=province_id, today=today) if province_id else {}
     extra = list(ReportingPeriod.objects.filter(pk__in=set(granted) - {p.pk for p in quarters if p.pk}))
     states, closed_shown = [], 0
     for period in sorted([*quarters, *extra], key=lambda p: p.ends_on, reverse=True):
@@ -165,7 +140,7 @@ def submitted_report_covering(*, province_id: int, day: datetime.date):
     """The province's submitted (or accepted) periodic report whose data window holds the day, if any: once it
     is submitted, money entries in that window are corrected only by the approver. The province is taken with
     its merger family (a project of old Long An belongs to today's Tây Ninh's report)."""
-    family = _family(province_id)
+    family = province_selectors.today_family_ids(province_id=province_id)
     for lookup in _submission_lookups:
         report = lookup(province_ids=family, day=day)
         if report is not None:

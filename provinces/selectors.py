@@ -65,6 +65,24 @@ def province_on(province: Province, *, on: datetime.date | None = None) -> Provi
     return province
 
 
+def successor_chain_ids(*, province_id: int) -> set[int]:
+    """A province and every province it became, following successors to the end of the chain (old Long An →
+    today's Tây Ninh): whose people decide for a project recorded under it."""
+    ids, current = {province_id}, province_id
+    successor_of = dict(Province.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
+    while (current := successor_of.get(current)) is not None and current not in ids:
+        ids.add(current)
+    return ids
+
+
+def today_family_ids(*, province_id: int) -> set[int]:
+    """The province as it is today with every province merged into it, asked from any member of the family:
+    old Long An, old Tây Ninh and today's Tây Ninh give the same set. What a merger-aware rule reads when a
+    grant, a report or an exception made for one of them holds for all of them."""
+    province = Province.objects.select_related("successor").get(pk=province_id)
+    return province_family_ids(province_id=province_on(province).pk) | {province_id}
+
+
 def successor_among(province_id: int, successor_of: Mapping[int, int | None], keys: Collection[int]) -> int | None:
     """Over provinces already read (`successor_of`: id → successor id): the province itself if it is one of
     `keys`, else its nearest successor that is, following the chain to its end; None if none is."""

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
         ("periods", "0001_initial"),
         ("projects", "0008_names_in_vietnamese_order"),
         ("reports", "0005_provinces_in_vietnamese_order"),
-        ("products", "0001_initial"),
+        ("products", "0003_annual_report_reminder_rules"),
         ("conferences", "0002_delegate_contact_and_unique_name"),
         ("network", "0002_collaborators_in_vietnamese_order"),
         ("evaluation", "0002_measures_defaults"),

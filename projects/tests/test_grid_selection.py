@@ -106,3 +106,27 @@ def test_an_exception_of_todays_province_opens_the_period_for_projects_of_a_merg
         exception = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung")
         period_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=3)
         assert entry_periods.state_of(q2, province_id=old_long_an.pk).is_open
+
+
+def test_the_calendar_and_the_grid_read_one_exception_rule_in_both_directions(
+    tayninh_officer, ministry_staff, django_assert_max_num_queries
+):
+    """periods.selectors holds the exception rule; the grid's period states read it: granted to today's Tây Ninh
+    it opens the period for old Long An's projects, and the same answer comes from either side of the merger."""
+    from periods import selectors as period_selectors
+
+    old_long_an, today_tay_ninh = factories.province(80, 2004), tayninh_officer.unit.province
+    q2 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=2)
+    with freeze_time("2026-11-20 09:00:00+07:00"):
+        for province in (old_long_an, today_tay_ninh):
+            assert not period_selectors.is_entry_open(province_id=province.pk, period=q2)
+        exception = period_services.entry_exception_request(period=q2, by=tayninh_officer, reason="Bổ sung")
+        period_services.entry_exception_decide(exception=exception, by=ministry_staff, grant=True, days=3)
+        for province in (old_long_an, today_tay_ninh):
+            assert period_selectors.is_entry_open(province_id=province.pk, period=q2)
+            assert entry_periods.state_of(q2, province_id=province.pk).is_open
+        # province, family (two levels), exceptions: whatever the number of exceptions granted
+        with django_assert_max_num_queries(4):
+            assert period_selectors.exceptions_granted_until(province_id=old_long_an.pk) == {
+                q2.pk: datetime.date(2026, 11, 23)
+            }
