@@ -50,7 +50,8 @@ class BeneficiaryAdmin(admin.ModelAdmin):
 class MoneyEntryInline(admin.StackedInline):
     model = MoneyEntry
     extra = 0
-    raw_id_fields = ["created_by"]
+    # every field naming another row by id: a select would list every money entry (and user) of the portal
+    raw_id_fields = ["created_by", "corrects"]
 
 
 # Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).

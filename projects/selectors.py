@@ -100,13 +100,31 @@ def money_sum(kind: str, *, until: datetime.date | None = None, since: datetime.
     return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
 
 
-def with_money(queryset: QuerySet[Project], *, until: datetime.date | None = None) -> QuerySet[Project]:
-    """Annotate advanced, disbursed and settled totals up to a date (today when not given)."""
+def with_money(
+    queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
+) -> QuerySet[Project]:
+    """Annotate advanced, disbursed and settled totals dated in a window (from `since`, up to `until`; all
+    money to date when not given)."""
     return queryset.annotate(
-        advanced=money_sum(MoneyEntry.Kind.ADVANCE, until=until),
-        disbursed=money_sum(MoneyEntry.Kind.DISBURSEMENT, until=until),
-        settled=money_sum(MoneyEntry.Kind.SETTLEMENT, until=until),
+        advanced=money_sum(MoneyEntry.Kind.ADVANCE, until=until, since=since),
+        disbursed=money_sum(MoneyEntry.Kind.DISBURSEMENT, until=until, since=since),
+        settled=money_sum(MoneyEntry.Kind.SETTLEMENT, until=until, since=since),
     )
+
+
+def list_totals(
+    queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
+) -> dict:
+    """The total row of a project list: state support and money disbursed in the window over every
+    project of the list (not only the page), in two queries whatever the number of projects."""
+    support = queryset.order_by().aggregate(total=Sum("approved_support"))["total"] or Decimal(0)
+    entries = MoneyEntry.objects.filter(project__in=queryset.order_by().values("pk"), kind=MoneyEntry.Kind.DISBURSEMENT)
+    if until:
+        entries = entries.filter(date__lte=until)
+    if since:
+        entries = entries.filter(date__gte=since)
+    disbursed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return {"support": support, "disbursed": disbursed, "since": since, "until": until}
 
 
 def money_total(project: Project, kind: str, *, until: datetime.date | None = None) -> Decimal:

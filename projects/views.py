@@ -71,13 +71,17 @@ def _filtered(request):
 def project_list(request):
     project_filter = _filtered(request)
     queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
-    page = Paginator(selectors.with_money(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    since, until = project_filter.money_window()
+    page = Paginator(selectors.with_money(queryset, since=since, until=until), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    totals = selectors.list_totals(queryset, since=since, until=until)
     return render(
         request,
         "projects/project_list.html",
-        {"filter": project_filter, "page": page, "query": query.urlencode()},
+        {"filter": project_filter, "page": page, "query": query.urlencode(), "totals": totals},
     )
 
 
@@ -85,7 +89,8 @@ def project_list(request):
 def project_export(request):
     project_filter = _filtered(request)
     queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
-    content = excel.projects_to_xlsx(selectors.with_money(queryset))
+    since, until = project_filter.money_window()
+    content = excel.projects_to_xlsx(selectors.with_money(queryset, since=since, until=until))
     response = HttpResponse(content, content_type=excel.XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="de-an-khuyen-cong.xlsx"'
     return response
