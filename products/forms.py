@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.fields import AmountField, DayField
+from khuyencong.text import vi_order
 from products.models import Complaint, CouncilMember, DossierFile, Judge, Level, ProductGroup, Round
 from projects.models import Beneficiary, Project
 from provinces.models import Commune, Province, Region, Unit, User
@@ -26,11 +27,11 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, provinces, units, projects, rounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_province"].queryset = Province.objects.order_by("-code_set", "name")
+        self.fields["host_province"].queryset = Province.objects.order_by("-code_set", vi_order("name"))
         self.fields["project"].queryset = projects
         self.fields["feeds"].queryset = rounds
         self.fields["province"].queryset = provinces
-        self.fields["commune"].queryset = Commune.objects.filter(province__in=provinces).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.filter(province__in=provinces).order_by(vi_order("name"))
         self.fields["organiser"].queryset = units
 
 

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
 from khuyencong import cachekeys, numbers
-from khuyencong.text import fold
+from khuyencong.text import fold, nfc
 from projects import rules, services, tax_codes
 from projects.excel_common import (
     ACTIVITY_SHEET,
@@ -380,7 +380,7 @@ def _text(value) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         value = value.strftime("%d/%m/%Y")
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return re.sub(r"\s+", " ", nfc(str(value))).strip()
 
 
 def _integer(value) -> int | None:

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.fields import AmountField, DayField
+from khuyencong.text import vi_order
 from projects.models import Attachment, Beneficiary, Fund, MoneyEntry, Project, ProjectDecision, Status
 from provinces.models import ActivityContent, Commune, Province, Unit
 
@@ -76,7 +77,7 @@ class ProjectForm(forms.ModelForm):
             partner_choices if partner_choices is not None else Province.objects.none()
         )
         # The commune list follows the chosen province (htmx reloads it from projects:communes).
-        self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by(vi_order("name"))
         self.fields["commune"].label = _("Commune (today)")
         self.fields["commune"].empty_label = _("Choose the commune")
         self.fields["commune"].label_from_instance = lambda commune: commune.name  # the province is chosen above

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.text import vi_order
+
 
 def money_field(verbose_name, **kwargs):
     """Whole VND: 18 digits, no fraction. Never a float."""
@@ -49,7 +51,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["-year", "province__name", "fund"]
+        ordering = ["-year", vi_order("province__name"), "fund"]
         constraints = [
             models.UniqueConstraint(fields=["province", "year", "fund"], name="plan_unique_province_year_fund"),
             models.CheckConstraint(condition=Q(planned_amount__gte=0), name="plan_amount_not_negative"),
@@ -111,7 +113,7 @@ class Beneficiary(models.Model):
     class Meta:
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
-        ordering = ["name"]
+        ordering = [vi_order("name")]
         constraints = [
             models.UniqueConstraint(fields=["tax_code"], condition=~Q(tax_code=""), name="beneficiary_tax_code_unique"),
         ]

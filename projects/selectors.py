@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from khuyencong.text import fold
+from khuyencong.text import fold, vi_order
 from periods import selectors as period_selectors
 from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
 from projects.rules import ACTIVE_STATUSES
@@ -215,7 +215,7 @@ def registrations_for(*, user: User, plan_year: int) -> QuerySet:
     from projects.models import NationalPlanRegistration
 
     queryset = NationalPlanRegistration.objects.filter(plan_year=plan_year).select_related("province")
-    return province_selectors.scope_for_user(queryset, user=user).order_by("province__name")
+    return province_selectors.scope_for_user(queryset, user=user).order_by(vi_order("province__name"))
 
 
 def registration_years() -> list[int]:
@@ -262,7 +262,7 @@ def establishment_search(queryset: QuerySet[Beneficiary], text: str) -> QuerySet
         if digits.isdigit():
             condition |= Q(tax_code__startswith=digits[:10]) | Q(tax_code__contains=word)
         queryset = queryset.filter(condition)
-    return queryset.order_by("name", "pk")
+    return queryset.order_by(vi_order("name"), "pk")
 
 
 def timeline_for(project: Project) -> list[dict]:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong import numbers
 from khuyencong.fields import DayField
+from khuyencong.text import vi_order
 from projects import entry_periods, excel, grid, grid_excel, grid_html, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
@@ -131,7 +132,7 @@ def project_history(request, pk):
 def _partner_choices(user):
     """Partner provinces: today's provinces other than the user's own."""
     own = province_selectors.province_ids_in_scope(user=user) or set()
-    return Province.objects.filter(valid_to__isnull=True).exclude(pk__in=own).order_by("name")
+    return Province.objects.filter(valid_to__isnull=True).exclude(pk__in=own).order_by(vi_order("name"))
 
 
 def _project_forms(request, *, provinces, instance=None, initial=None):
@@ -143,7 +144,7 @@ def _project_forms(request, *, provinces, instance=None, initial=None):
         establishments=selectors.establishment_list_for(user=request.user),
         partner_choices=_partner_choices(request.user),
     )
-    communes = Commune.objects.filter(province__in=provinces).select_related("province").order_by("name")
+    communes = Commune.objects.filter(province__in=provinces).select_related("province").order_by(vi_order("name"))
     new_establishment = EstablishmentForm(request.POST or None, communes=communes)
     return form, new_establishment
 
@@ -727,7 +728,7 @@ def commune_options(request):
     )
     communes = []
     if province is not None:
-        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by("name")
+        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by(vi_order("name"))
     return render(request, "projects/_commune_options.html", {"communes": communes})
 
 

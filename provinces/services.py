@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import transaction
 
 from khuyencong import cachekeys
+from khuyencong.text import nfc_rows
 from provinces.models import (
     ActivityContent,
     CodeSet,
@@ -164,7 +165,7 @@ def _load_communes(provinces: list[Province]) -> None:
         for ward in Ward.iter_by_province(code)
     ]
     Commune.objects.bulk_create(
-        rows,
+        nfc_rows(rows),
         update_conflicts=True,
         unique_fields=["code"],
         update_fields=["name", "division_type", "province"],

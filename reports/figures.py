@@ -41,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import numbers
+from khuyencong.text import vi_sort_key
 from periods import selectors as period_selectors
 from periods.models import PeriodKind, ReportingPeriod
 from periods.rules import Calendar
@@ -657,7 +658,7 @@ def regional_figures(
         first, last = period_selectors.window(PeriodKind.YEAR, year, 1)
     row_provinces = sorted(
         {m.province for m in memberships if m.province.pk in ids and _overlaps(m, first, last)},
-        key=lambda p: (p.code_set, p.name),
+        key=lambda p: (p.code_set, vi_sort_key(p.name)),
     )
     keys = {p.pk for p in row_provinces}
     successor_of = {pk: p.successor_id for pk, p in by_pk.items()}
@@ -671,7 +672,7 @@ def regional_figures(
         ids=ids,
         row_provinces=row_provinces,
         key_of=key_of,
-        merged={k: sorted(v) for k, v in merged.items()},
+        merged={k: sorted(v, key=vi_sort_key) for k, v in merged.items()},
         year=year,
         kind=kind,
         number=number,
@@ -694,7 +695,7 @@ def province_figures(
     """
     today = today or timezone.localdate()
     ids = province_selectors.province_family_ids(province_id=province.pk)
-    row_provinces = sorted(Province.objects.filter(pk__in=ids), key=lambda p: (p.code_set, p.name))
+    row_provinces = sorted(Province.objects.filter(pk__in=ids), key=lambda p: (p.code_set, vi_sort_key(p.name)))
     dashboard = _build(
         ids=ids,
         row_provinces=row_provinces,

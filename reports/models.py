@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from khuyencong.text import vi_order
 from periods.models import ReportingPeriod
 
 
@@ -74,7 +75,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("periodic report")
         verbose_name_plural = _("periodic reports")
-        ordering = ["-period__ends_on", "province__name", "-version"]
+        ordering = ["-period__ends_on", vi_order("province__name"), "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "province", "version"],
