@@ -11,7 +11,13 @@ client (force_login) in this process and API tokens from `manage.py issue_api_to
 gunicorn runs with DEBUG off and DJANGO_PRODUCTION unset. Requests go to 127.0.0.1 only.
 
 Prints, per page group: requests, throughput, median and 95th-percentile latency, errors (any status other
-than 200, or no answer). Goal from the issue: no errors, p95 < 300 ms with 20 concurrent users.
+than 200, or no answer), with the load average beside the p95 (the machine is shared: other work counts).
+Goal from the issue: no errors, p95 < 300 ms for 20 users with a 1 s mean pause (the default --think).
+
+Then the CPU each request costs: utime + stime of the gunicorn workers and of the PostgreSQL backends serving
+the bench's database, read from /proc before and after — over the measured mix (all groups together), and
+then per page group, each group requested alone --cpu-requests times by two users without pause. Processes
+that exit during a phase take their CPU with them (the bench's workers and backends live through it).
 """
 
 import argparse
@@ -20,6 +26,7 @@ import io
 import os
 import random
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,8 +51,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--users", type=int, default=20, help="concurrent virtual users")
     parser.add_argument("--seconds", type=float, default=60, help="measured duration")
     parser.add_argument(
-        "--think", type=float, default=0, help="mean pause between one user's requests, s (0: none, a stress test)"
+        "--think", type=float, default=1, help="mean pause between one user's requests, s (0: none, a stress test)"
     )
+    parser.add_argument("--cpu-requests", type=int, default=60, help="requests per group for CPU ms (0: skip)")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of load before measuring")
     parser.add_argument("--port", type=int, default=8765)
     return parser.parse_args()
@@ -165,7 +173,18 @@ def urls_for(user) -> list[tuple[str, str, bool]]:
     return list(by_group.values())
 
 
+def port_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
 def gunicorn_start(args: argparse.Namespace, url: str, log: Path) -> subprocess.Popen:
+    if not port_free(args.port):  # another server there would answer /healthz and be measured instead
+        sys.exit(f"{HOST}:{args.port} is taken (another bench?): choose another --port")
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "DJANGO_LOG_LEVEL": "WARNING"}
     env.pop("DJANGO_PRODUCTION", None)
     cmd = [
@@ -187,7 +206,7 @@ def gunicorn_start(args: argparse.Namespace, url: str, log: Path) -> subprocess.
         try:
             conn = http.client.HTTPConnection(HOST, args.port, timeout=2)
             conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
+            if conn.getresponse().status == 200 and server.poll() is None:
                 return server
         except OSError:
             pass
@@ -211,10 +230,19 @@ class VirtualUser(threading.Thread):
     """Requests one URL after another, without pause, until told to stop; records after the warm-up."""
 
     def __init__(
-        self, *, port: int, session: str, token: str, groups: list, record_after: float, stop_at: float, think: float
+        self,
+        *,
+        port: int,
+        session: str,
+        token: str,
+        groups: list,
+        record_after: float,
+        stop_at: float,
+        think: float,
+        limit: int = 0,
     ):
         super().__init__(daemon=True)
-        self.think = think
+        self.think, self.limit = think, limit
         self.port, self.session, self.token, self.groups = port, session, token, groups
         self.record_after, self.stop_at = record_after, stop_at
         self.samples: list[tuple[str, float, int]] = []  # (group, seconds, status; 0 for no answer)
@@ -238,8 +266,93 @@ class VirtualUser(threading.Thread):
             elapsed = time.perf_counter() - begin
             if now >= self.record_after:
                 self.samples.append((group, elapsed, status))
+            if self.limit and len(self.samples) >= self.limit:
+                return
             if self.think:
                 time.sleep(self.rng.expovariate(1 / self.think))
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _proc_stat(pid: str) -> tuple[int, int] | None:
+    """(parent pid, utime + stime in clock ticks) of a process, None when it is gone."""
+    try:
+        text = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()  # after "pid (comm) ": state, ppid, …
+    return int(fields[1]), int(fields[11]) + int(fields[12])
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        return ""
+
+
+def cpu_sample(master: int, database: str) -> dict[str, dict[str, int]]:
+    """CPU ticks per process: gunicorn's master and workers, and the PostgreSQL backends of the database
+    (their process title is "postgres: <user> <database> <client> …")."""
+    workers, backends = {}, {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        stat = _proc_stat(pid)
+        if stat is None:
+            continue
+        parent, ticks = stat
+        if int(pid) == master or parent == master:
+            workers[pid] = ticks
+        elif f" {database} " in _cmdline(pid) and _cmdline(pid).startswith("postgres:"):
+            backends[pid] = ticks
+    return {"workers": workers, "postgres": backends}
+
+
+def cpu_ms(before: dict, after: dict) -> tuple[float, float]:
+    """Milliseconds of CPU spent between two samples by the workers and by the backends (new processes
+    count from zero; processes gone since are lost)."""
+
+    def spent(kind: str) -> float:
+        return sum(t - before[kind].get(pid, 0) for pid, t in after[kind].items()) * 1000 / CLOCK_TICKS
+
+    return spent("workers"), spent("postgres")
+
+
+def cpu_per_group(args, server, sessions: list, plans: dict, accounts: list) -> None:
+    """Each page group alone: two users, no pause, --cpu-requests requests; CPU ms per request."""
+    print(f"\nCPU per request, each group alone ({args.cpu_requests} requests, 2 users, no pause):")
+    print(f"{'group':<20}{'workers ms':>11}{'postgres ms':>12}{'total ms':>10}{'load avg':>10}")
+    groups: dict[str, list] = {}
+    for n in range(len(sessions)):
+        for urls in plans[accounts[n % len(accounts)].pk][0]:
+            groups.setdefault(urls[0][0], []).append((n, urls))
+    for group, choices in sorted(groups.items()):
+        picked = choices[:2]
+        before = cpu_sample(server.pid, args.database)
+        per_user = max(1, args.cpu_requests // len(picked))
+        users = []
+        for n, urls in picked:
+            user = VirtualUser(
+                port=args.port,
+                session=sessions[n],
+                token=plans[accounts[n % len(accounts)].pk][1],
+                groups=[urls],
+                record_after=0,
+                stop_at=time.monotonic() + 600,
+                think=0,
+                limit=per_user,
+            )
+            users.append(user)
+            user.start()
+        for user in users:
+            user.join()
+        after = cpu_sample(server.pid, args.database)
+        done = sum(len(u.samples) for u in users)
+        workers_ms, pg_ms = cpu_ms(before, after)
+        print(
+            f"{group:<20}{workers_ms / done:>11.1f}{pg_ms / done:>12.1f}{(workers_ms + pg_ms) / done:>10.1f}"
+            f"{os.getloadavg()[0]:>10.2f}"
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -309,20 +422,35 @@ def main() -> None:
             )
         for user in users:
             user.start()
+        time.sleep(max(0.0, start + args.warmup - time.monotonic()))
+        mix_before = cpu_sample(server.pid, args.database)
         for user in users:
             user.join()
+        mix_after = cpu_sample(server.pid, args.database)
+        load_after = os.getloadavg()
+        if args.cpu_requests:
+            cpu_per_group(args, server, sessions, plans, accounts)
     finally:
         gunicorn_stop(server)
-    print(f"load average {os.getloadavg()[0]:.2f} after (this machine is shared: other work counts too)")
+    print(
+        f"\nload average {load_after[0]:.2f} {load_after[1]:.2f} {load_after[2]:.2f} at the end of the measured "
+        f"load (this machine is shared: other work counts too)"
+    )
     samples = [s for user in users for s in user.samples]
     errors = report(samples, args.seconds)
+    workers_ms, pg_ms = cpu_ms(mix_before, mix_after)
+    print(
+        f"CPU over the measured mix: {workers_ms / len(samples):.1f} ms workers + {pg_ms / len(samples):.1f} ms "
+        f"PostgreSQL = {(workers_ms + pg_ms) / len(samples):.1f} ms per request ({len(samples)} requests)"
+    )
     pages = [s[1] for s in samples if not s[0].startswith("api")]
     api = [s[1] for s in samples if s[0].startswith("api")]
     p95_pages, p95_api = percentile(pages, 0.95) * 1000, percentile(api, 0.95) * 1000
     ok = errors == 0 and p95_pages < 300 and p95_api < 300
     print(
-        f"\npages p95 {p95_pages:.0f} ms, API lists p95 {p95_api:.0f} ms, {errors} errors: "
-        f"{'goal met' if ok else 'goal NOT met'} (no errors, p95 < 300 ms)"
+        f"\n{args.users} users, mean pause {args.think:g} s: pages p95 {p95_pages:.0f} ms, API lists p95 "
+        f"{p95_api:.0f} ms, {errors} errors, load average {load_after[0]:.2f}: "
+        f"{'goal met' if ok else 'goal NOT met'} (no errors, p95 < 300 ms, on an otherwise idle machine)"
     )
 
 

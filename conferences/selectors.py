@@ -22,6 +22,7 @@ from conferences.models import (
     Participation,
     Recognition,
 )
+from khuyencong.text import vi_order, vi_sort_key
 from provinces import selectors as province_selectors
 from provinces.models import Province, User
 
@@ -85,7 +86,7 @@ def hosting_history(
     for conference in conferences if conferences is not None else conference_list(region_code=region_code):
         now = province_selectors.province_on(conference.host_province, on=today)
         rows.setdefault(now.pk, HostingRow(province=now)).years.append((conference.year, conference.host_province))
-    return sorted(rows.values(), key=lambda r: (-(r.last_year or 0), r.province.name))
+    return sorted(rows.values(), key=lambda r: (-(r.last_year or 0), vi_sort_key(r.province.name)))
 
 
 def host_candidates(*, conference: Conference) -> list[HostingRow]:
@@ -106,7 +107,7 @@ def host_candidates(*, conference: Conference) -> list[HostingRow]:
         for pk in {host.pk, province_selectors.province_on(host, on=next_day).pk}:
             if pk in candidates:
                 candidates[pk].years.append((past.year, host))
-    return sorted(candidates.values(), key=lambda r: (r.last_year or 0, r.province.name))
+    return sorted(candidates.values(), key=lambda r: (r.last_year or 0, vi_sort_key(r.province.name)))
 
 
 # Delegates ----------------------------------------------------------------------------------------------
@@ -162,7 +163,7 @@ def participations(*, conference: Conference) -> QuerySet[Participation]:
         Participation.objects.filter(conference=conference)
         .select_related("province", "unit")
         .prefetch_related("unit__names")
-        .order_by("province__name")
+        .order_by(vi_order("province__name"))
     )
 
 

@@ -22,8 +22,9 @@ def record_to_xlsx(*, user: User, year: int) -> bytes:
     sheet = workbook.create_sheet(_("Record %(year)s") % {"year": year})
     sheet.append(spreadsheets.safe_row(sheet, [_("The portal's internal measure, not an official ranking.")]))
     header = [_("Province"), _("Score (of 100)")]
+    counted = _("counted / due")  # outside the f-string: xgettext does not look inside one
     for measure in measures:
-        header += [f"{measure.get_code_display()} (%)", f"{measure.get_code_display()}: {_('counted / due')}"]
+        header += [f"{measure.get_code_display()} (%)", f"{measure.get_code_display()}: {counted}"]
     sheet.append(spreadsheets.safe_row(sheet, header))
     for record in figures.records(user=user, year=year):
         row = [record.province.name, _percent(record.score)]

@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "khuyencong.text.NFCQueryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.middleware.SessionActivityMiddleware",
     "khuyencong.middleware.PortalLanguageMiddleware",
@@ -270,6 +271,9 @@ else:
             "TIMEOUT": 3600,
         }
     }
+# The dashboards' figures, cached by data version (khuyencong/cachekeys.py): a write makes them stale at
+# once; this only bounds how long entries of old versions take memory.
+FIGURES_CACHE_SECONDS = int(os.environ.get("KC_FIGURES_CACHE_SECONDS", "3600"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

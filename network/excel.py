@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from khuyencong import spreadsheets
+from khuyencong.text import vi_order
 from network import selectors
 from provinces.models import User
 
@@ -29,7 +30,7 @@ def network_to_xlsx(*, user: User, day) -> bytes:
             ],
         )
     )
-    for c in selectors.collaborators_for(user=user).order_by("province__name", "full_name", "pk"):
+    for c in selectors.collaborators_for(user=user).order_by(vi_order("province__name"), vi_order("full_name"), "pk"):
         sheet.append(
             spreadsheets.safe_row(
                 sheet,

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.text import vi_order
+
 
 class Collaborator(models.Model):
     """A person under contract with a province's extension centre for some communes (cộng tác viên)."""
@@ -44,7 +46,7 @@ class Collaborator(models.Model):
     class Meta:
         verbose_name = _("collaborator")
         verbose_name_plural = _("collaborators")
-        ordering = ["full_name", "pk"]
+        ordering = [vi_order("full_name"), "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(monthly_fee__gte=0), name="collaborator_fee_not_negative"),
             models.CheckConstraint(

@@ -7,6 +7,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from khuyencong.text import vi_order
 from network.models import Collaborator, Meeting, Need
 from projects.models import Beneficiary
 from provinces import selectors as province_selectors
@@ -22,7 +23,7 @@ def active_on(day: datetime.date, prefix: str = "") -> Q:
 
 def collaborators_for(*, user: User) -> QuerySet[Collaborator]:
     queryset = Collaborator.objects.select_related("province").prefetch_related(
-        Prefetch("communes", queryset=Commune.objects.order_by("name"))
+        Prefetch("communes", queryset=Commune.objects.order_by(vi_order("name")))
     )
     return province_selectors.scope_for_user(queryset, user=user, commune_field="communes")
 
@@ -106,7 +107,7 @@ def coverage(*, user: User, day: datetime.date | None = None) -> list[Coverage]:
             commune_count=Count("communes", distinct=True),
             covered_count=Count("communes", filter=Q(communes__in=Commune.objects.filter(covered_q)), distinct=True),
         )
-        .order_by("name")
+        .order_by(vi_order("name"))
     )
     return [Coverage(p, p.commune_count, p.covered_count) for p in rows]
 
@@ -120,6 +121,6 @@ def province_coverage(*, user: User, province_pk: int, day: datetime.date | None
     row = found[0]
     active = Collaborator.objects.filter(active_on(day)).values("communes")
     row.uncovered_communes = list(
-        Commune.objects.filter(province_id=province_pk).exclude(pk__in=active).order_by("name")
+        Commune.objects.filter(province_id=province_pk).exclude(pk__in=active).order_by(vi_order("name"))
     )
     return row

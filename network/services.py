@@ -116,7 +116,11 @@ def collaborator_update(
     was opened, so two officers never overwrite each other; a linked account follows the contract's communes."""
     _require_editor(by)
     province_selectors.require_in_scope(user=by, province_id=collaborator.province_id)
-    current = Collaborator.objects.select_for_update().select_related("province", "account").get(pk=collaborator.pk)
+    current = (
+        Collaborator.objects.select_for_update(of=("self",))
+        .select_related("province", "account")
+        .get(pk=collaborator.pk)
+    )
     if current.version != expected_version:
         raise ValidationError({"version": _("Someone else changed this collaborator; reload the page.")})
     communes = list(communes)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from khuyencong.forms import add_service_errors, posted
+from khuyencong.text import vi_order
 from network import excel, selectors, services
 from network.forms import CollaboratorForm, MeetingForm, NeedForm, ProposeForm
 from provinces.models import Unit
@@ -43,7 +44,9 @@ def coverage(request):
         else None,
         "rows": rows,
         "today": today,
-        "collaborators": selectors.collaborators_for(user=request.user).order_by("province__name", "full_name"),
+        "collaborators": selectors.collaborators_for(user=request.user).order_by(
+            vi_order("province__name"), vi_order("full_name")
+        ),
     }
     return render(request, "network/coverage.html", context)
 

@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from khuyencong.text import nfc_rows
 from notices.models import DigestLog, Heartbeat, Notice, Preference
 
 E = Notice.Email
@@ -87,7 +88,7 @@ def notify(
     if not rows:
         return []
     # ignore_conflicts: a concurrent call for the same event has already told that person
-    Notice.objects.bulk_create(rows, ignore_conflicts=True)
+    Notice.objects.bulk_create(nfc_rows(rows), ignore_conflicts=True)
     if any(row.email == E.PENDING for row in rows):
         from notices import tasks
 

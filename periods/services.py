@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong import cachekeys
 from periods import notify, selectors
 from periods.models import EntryException, ReportingPeriod
 from provinces.models import User
@@ -20,7 +21,7 @@ def period_get_or_create(*, kind: str, year: int, number: int = 1) -> ReportingP
     if existing:
         return existing
     w = selectors.window(kind, year, number)
-    period, _created = ReportingPeriod.objects.get_or_create(
+    period, created = ReportingPeriod.objects.get_or_create(
         kind=kind,
         year=year,
         number=number,
@@ -31,6 +32,8 @@ def period_get_or_create(*, kind: str, year: int, number: int = 1) -> ReportingP
             "entry_closes_on": w.entry_closes_on,
         },
     )
+    if created:  # the figures read stored periods' windows
+        cachekeys.bump()
     return period
 
 

@@ -3,11 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.fields import AmountField, DayField
+from khuyencong.text import vi_order
 from products.models import Complaint, CouncilMember, DossierFile, Judge, Level, ProductGroup, Round
 from projects.models import Beneficiary, Project
 from provinces.models import Commune, Province, Region, Unit, User
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RoundForm(forms.Form):
@@ -18,20 +18,20 @@ class RoundForm(forms.Form):
     commune = forms.ModelChoiceField(label=_("Commune"), queryset=Commune.objects.none(), required=False)
     region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.all(), required=False)
     organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=Unit.objects.none())
-    registration_deadline = forms.DateField(label=_("Registration deadline"), widget=DATE)
-    judging_starts = forms.DateField(label=_("Judging starts"), widget=DATE)
-    judging_ends = forms.DateField(label=_("Judging ends"), widget=DATE)
+    registration_deadline = DayField(label=_("Registration deadline"))
+    judging_starts = DayField(label=_("Judging starts"))
+    judging_ends = DayField(label=_("Judging ends"))
     host_province = forms.ModelChoiceField(label=_("Host"), queryset=Province.objects.none(), required=False)
     project = forms.ModelChoiceField(label=_("Funded by"), queryset=Project.objects.none(), required=False)
     feeds = forms.ModelChoiceField(label=_("Sends entries to"), queryset=Round.objects.none(), required=False)
 
     def __init__(self, *args, provinces, units, projects, rounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["host_province"].queryset = Province.objects.order_by("-code_set", "name")
+        self.fields["host_province"].queryset = Province.objects.order_by("-code_set", vi_order("name"))
         self.fields["project"].queryset = projects
         self.fields["feeds"].queryset = rounds
         self.fields["province"].queryset = provinces
-        self.fields["commune"].queryset = Commune.objects.filter(province__in=provinces).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.filter(province__in=provinces).order_by(vi_order("name"))
         self.fields["organiser"].queryset = units
 
 
@@ -48,7 +48,7 @@ class EntryForm(forms.Form):
     is_set = forms.BooleanField(label=_("A set of products"), required=False)
     set_items = forms.CharField(label=_("Items of the set"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    received_on = forms.DateField(label=_("Dossier received on"), widget=DATE)
+    received_on = DayField(label=_("Dossier received on"))
 
     def __init__(self, *args, provinces, beneficiaries, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,14 +111,14 @@ class ThresholdForm(forms.Form):
 
 class RecognitionForm(forms.Form):
     number = forms.CharField(label=_("Decision number"), max_length=60)
-    signed_on = forms.DateField(label=_("Decision date"), widget=DATE)
+    signed_on = DayField(label=_("Decision date"))
     signer_name = forms.CharField(label=_("Signed by"), max_length=120)
     signer_position = forms.CharField(label=_("Signer's position"), max_length=255)
 
 
 class ComplaintForm(forms.Form):
     complainant = forms.CharField(label=_("Complainant"), max_length=255)
-    received_on = forms.DateField(label=_("Received on"), widget=DATE)
+    received_on = DayField(label=_("Received on"))
     entry = forms.ModelChoiceField(label=_("Entry concerned"), queryset=None, required=False)
     text = forms.CharField(label=_("Complaint"), widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -129,19 +129,19 @@ class ComplaintForm(forms.Form):
 
 class ResolveForm(forms.Form):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Complaint.Outcome.choices)
-    resolved_on = forms.DateField(label=_("Resolved on"), widget=DATE)
+    resolved_on = DayField(label=_("Resolved on"))
     resolution = forms.CharField(label=_("Resolution"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class RevokeForm(forms.Form):
-    revoked_on = forms.DateField(label=_("Revoked on"), widget=DATE)
+    revoked_on = DayField(label=_("Revoked on"))
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class PromotionForm(forms.Form):
     to_round = forms.ModelChoiceField(label=_("Next-level round"), queryset=None)
     letter_number = forms.CharField(label=_("Covering letter number"), max_length=60)
-    letter_date = forms.DateField(label=_("Covering letter date"), widget=DATE)
+    letter_date = DayField(label=_("Covering letter date"))
     letter = forms.FileField(label=_("Covering letter (PDF or DOCX)"))
 
     def __init__(self, *args, rounds, **kwargs):
@@ -154,6 +154,6 @@ class AnnualReportForm(forms.Form):
     support_received = forms.CharField(
         label=_("Support received"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
-    support_amount = forms.DecimalField(label=_("Support received (VND)"), min_value=0, decimal_places=0, initial=0)
-    revenue = forms.DecimalField(label=_("Revenue (VND)"), min_value=0, decimal_places=0, required=False)
+    support_amount = AmountField(label=_("Support received (VND)"), initial=0)
+    revenue = AmountField(label=_("Revenue (VND)"), required=False)
     business_situation = forms.CharField(label=_("Business situation"), widget=forms.Textarea(attrs={"rows": 3}))

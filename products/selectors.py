@@ -9,6 +9,7 @@ from django.db.models import Avg, Case, Count, Max, Min, Prefetch, Q, QuerySet, 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from khuyencong.text import vi_order, vi_sort_key
 from products import access, rules
 from products.models import (
     Certificate,
@@ -311,7 +312,7 @@ def round_figures(*, user: User, round_: Round) -> dict:
             tally.entries += row["n"]
             tally.recognised += row["recognised"]
     return {
-        "provinces": sorted(per_province.values(), key=lambda t: t.name),
+        "provinces": sorted(per_province.values(), key=lambda t: vi_sort_key(t.name)),
         "groups": [per_group[g] for g in ProductGroup.values if g in per_group],
         "total": total,
     }
@@ -368,6 +369,6 @@ def province_history(*, user: User, province: Province) -> list[HistoryRow]:
 
 def provinces_with_history(*, user: User) -> QuerySet[Province]:
     """Today's provinces in scope that have entries under themselves or a province merged into them."""
-    qs = Province.objects.filter(valid_to__isnull=True).order_by("name")
+    qs = Province.objects.filter(valid_to__isnull=True).order_by(vi_order("name"))
     ids = province_ids_in_scope(user=user)
     return qs if ids is None else qs.filter(pk__in=ids)

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import filetypes
+from khuyencong.text import nfc_rows
 from products import access, rules
 from products.models import (
     LEVEL_FUND,
@@ -595,7 +596,7 @@ def recognition_issue(
         )
         for serial, entry in enumerate(Entry.objects.filter(round=round_, recognised=True).order_by("code"), start=1)
     ]
-    Certificate.objects.bulk_create(certificates)
+    Certificate.objects.bulk_create(nfc_rows(certificates))
     round_.results_on = signed_on
     round_.status = Round.Status.RECOGNISED
     round_.version += 1

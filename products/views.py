@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from khuyencong.forms import add_service_errors, posted
+from khuyencong.text import vi_order
 from products import access, documents, forms, selectors, services
 from products.models import Certificate, Complaint, DossierFile, Entry, Judge, Level, Round, next_level
 from projects.models import Beneficiary, Project
@@ -39,7 +40,7 @@ def round_list(request):
 def round_create(request):
     if not (request.user.sees_all_provinces or request.user.is_provincial):
         raise Http404
-    provinces = provinces_in_scope_for(user=request.user).order_by("name")
+    provinces = provinces_in_scope_for(user=request.user).order_by(vi_order("name"))
     ids = province_ids_in_scope(user=request.user)
     units = Unit.objects.prefetch_related("names").order_by("code")
     if ids is not None:
@@ -153,7 +154,7 @@ def entry_create(request, pk: int):
     if not round_.is_local or not (request.user.is_provincial or request.user.sees_all_provinces):
         raise Http404
     family = province_family_ids(province_id=round_.province_id)
-    provinces = provinces_in_scope_for(user=request.user).filter(pk__in=family).order_by("name")
+    provinces = provinces_in_scope_for(user=request.user).filter(pk__in=family).order_by(vi_order("name"))
     if not provinces.exists():
         raise Http404
     beneficiaries = Beneficiary.objects.filter(

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from khuyencong import cachekeys
 from projects.models import (
     Attachment,
     Beneficiary,
@@ -22,7 +23,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["province", "year", "fund", "planned_amount"]
     list_filter = ["year", "fund", "province__code_set"]
     search_fields = ["province__name"]
@@ -30,7 +31,7 @@ class PlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(NationalPlanRegistration)
-class NationalPlanRegistrationAdmin(admin.ModelAdmin):
+class NationalPlanRegistrationAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["province", "plan_year", "deadline", "status", "registered_at", "project_count"]
     list_filter = ["plan_year", "status"]
     search_fields = ["province__name"]
@@ -50,7 +51,8 @@ class BeneficiaryAdmin(admin.ModelAdmin):
 class MoneyEntryInline(admin.StackedInline):
     model = MoneyEntry
     extra = 0
-    raw_id_fields = ["created_by"]
+    # every field naming another row by id: a select would list every money entry (and user) of the portal
+    raw_id_fields = ["created_by", "corrects"]
 
 
 # Stacked, not tabular: a tabular inline gives its fields no label (axe-core: critical).
@@ -62,7 +64,7 @@ class TransitionInline(admin.StackedInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(cachekeys.BumpsDataVersion, SimpleHistoryAdmin):
     list_display = ["code", "title", "province", "plan_year", "fund", "status", "approved_support"]
     list_filter = ["status", "fund", "plan_year", "province__code_set", "activity__heading"]
     search_fields = ["code", "title", "search_text"]
@@ -73,7 +75,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProjectAdjustment)
-class ProjectAdjustmentAdmin(admin.ModelAdmin):
+class ProjectAdjustmentAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["project", "decision", "requested_by", "requested_at", "decided_by"]
     list_filter = ["decision"]
     search_fields = ["project__code", "reason"]
@@ -81,7 +83,7 @@ class ProjectAdjustmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(MoneyEntry)
-class MoneyEntryAdmin(SimpleHistoryAdmin):
+class MoneyEntryAdmin(cachekeys.BumpsDataVersion, SimpleHistoryAdmin):
     list_display = ["project", "kind", "amount", "date", "created_by"]
     list_filter = ["kind", "date"]
     search_fields = ["project__code", "note"]
@@ -90,7 +92,7 @@ class MoneyEntryAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(SimpleHistoryAdmin):
+class ProgressUpdateAdmin(cachekeys.BumpsDataVersion, SimpleHistoryAdmin):
     list_display = ["project", "period", "completion_percent", "updated_by", "updated_at"]
     list_filter = ["period__kind", "period__year"]
     search_fields = ["project__code", "narrative"]

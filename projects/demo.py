@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from khuyencong import cachekeys
 from khuyencong.text import fold
 from periods import selectors as period_selectors
 from periods import services as period_services
@@ -184,6 +185,7 @@ def _meet_share_ceiling(project: Project, code: str) -> None:
 @transaction.atomic
 def demo_clear() -> dict[str, int]:
     """Delete every demo row (see module docstring). Raw deletes: no history rows, no per-row signals."""
+    cachekeys.bump()
     demo_projects = Project.objects.filter(code__startswith=CODE_PREFIX)
     counts = {}
     for model in (ProgressUpdate, MoneyEntry, ProjectTransition, ProjectAdjustment, Attachment):
@@ -209,6 +211,7 @@ def demo_seed(scale: int = 1, seed: int = 1, *, today: datetime.date | None = No
     project_services.programmes_load()
     accounts = {u.username: u for u in province_services.demo_accounts_create()}
     with transaction.atomic():
+        cachekeys.bump()  # bulk writes: no service call bumps for them
         demo_clear()
         return _Seeder(scale=scale, seed=seed, today=today, author=accounts["bo.khuyencong"]).run()
 

@@ -20,5 +20,11 @@ from projects.excel_common import (  # noqa: F401
     XLSX_TYPE,
 )
 from projects.excel_export import projects_to_xlsx  # noqa: F401
-from projects.excel_import import ImportErrors, import_workbook  # noqa: F401
+from projects.excel_import import (  # noqa: F401
+    ImportErrors,
+    import_workbook,
+    project_import_run,
+    project_import_start,
+    runs_in_background,
+)
 from projects.excel_template import import_template  # noqa: F401

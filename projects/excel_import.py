@@ -6,8 +6,10 @@ import datetime
 import io
 import logging
 import re
+import uuid
 import zipfile
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,7 +21,8 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 
-from khuyencong.text import fold
+from khuyencong import cachekeys
+from khuyencong.text import fold, nfc
 from projects import money as money_vocabulary
 from projects import rules, services, tax_codes
 from projects.excel_common import (
@@ -97,25 +100,115 @@ class _MoneyRow:
     skip: bool = field(default=False)
 
 
-def import_workbook(uploaded_file, *, by: User) -> dict:
+def import_workbook(uploaded_file, *, by: User, on_progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Import projects (as drafts) and money entries (on approved projects) from the template.
 
     All or nothing: every row is checked first and ImportErrors lists every problem; a service refusing
     a row while writing rolls the whole file back. Idempotent: existing codes and identical money entries
     are left alone. Returns the counts of created projects, already present projects and money entries.
+    on_progress(stage, rows done, rows in all): "checking" every PROGRESS_EVERY rows, then "saving" once.
     """
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers import projects."))
     content = _read_upload(uploaded_file)
     project_rows, money_rows = _read_workbook(content)
+    total = len(project_rows) + len(money_rows)
+    report = on_progress or (lambda _stage, _done, _total: None)
+    report("checking", 0, total)
     errors: list[dict] = []
-    projects = _check_projects(project_rows, by=by, errors=errors)
+    projects = _check_projects(project_rows, by=by, errors=errors, tick=lambda n: report("checking", n, total))
     file_codes = {_text(values.get("code")) for _number, values in project_rows}
-    money = _check_money(money_rows, file_codes=file_codes, by=by, errors=errors)
+    first = len(project_rows)
+    money = _check_money(
+        money_rows, file_codes=file_codes, by=by, errors=errors, tick=lambda n: report("checking", first + n, total)
+    )
     if errors:
         errors.sort(key=lambda error: (error["sheet"] != PROJECT_SHEET, error["row"]))
         raise ImportErrors(errors)
+    report("saving", total, total)
     return _apply(projects, money, by=by)
+
+
+# ---- large workbooks: read by a Celery task, progress and result on projects.models.ProjectImport ----------
+
+SYNC_MAX_ROWS = 200  # up to this many data rows (both sheets) the workbook is imported while the officer waits
+PROGRESS_EVERY = 100
+
+
+def import_row_count(upload) -> int:
+    """Data rows of the two sheets as the file declares them (cheap: no cell is read); 0 when unreadable
+    (the import itself then refuses the file with its own message)."""
+    try:
+        workbook = load_workbook(upload, read_only=True)
+        try:
+            wanted = {fold(PROJECT_SHEET), fold(MONEY_SHEET)}
+            count = sum(
+                max((workbook[name].max_row or 0) - 1, 0) for name in workbook.sheetnames if fold(name) in wanted
+            )
+        finally:
+            workbook.close()
+    except Exception:  # noqa: BLE001 - unreadable files are refused by the reader with a clear message
+        count = 0
+    upload.seek(0)
+    return count
+
+
+def runs_in_background(upload) -> bool:
+    """Large workbooks go to the task; a file over the size limit is refused at once, in the request."""
+    return (upload.size or 0) <= MAX_BYTES and import_row_count(upload) > SYNC_MAX_ROWS
+
+
+def project_import_start(*, upload, by: User):
+    """Keep the uploaded workbook and queue its import once the row is committed."""
+    from projects import tasks
+    from projects.models import ProjectImport
+
+    if not rules.is_editor(by):
+        raise PermissionDenied(_("Only provincial officers import projects."))
+    job = ProjectImport(
+        province=province_selectors.user_province(user=by), original_name=(upload.name or "")[:255], created_by=by
+    )
+    job.file.save(f"{uuid.uuid4().hex}.xlsx", upload, save=False)
+    job.save()
+    transaction.on_commit(lambda: tasks.project_import_run.delay(job.pk))
+    return job
+
+
+def project_import_run(*, import_id: int) -> bool:
+    """Check every row (progress visible to the job's page), then write all in one transaction, or nothing;
+    the errors by sheet, row and column are kept for the page. Claimed by a conditional update, so a task
+    delivered twice runs once. The stored file is deleted when the import has finished with it."""
+    from projects.models import ProjectImport
+
+    S = ProjectImport.Status
+    if ProjectImport.objects.filter(pk=import_id, status=S.QUEUED).update(status=S.CHECKING) != 1:
+        return False
+    job = ProjectImport.objects.select_related("created_by").get(pk=import_id)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        status = S.SAVING if stage == "saving" else S.CHECKING
+        ProjectImport.objects.filter(pk=import_id).update(status=status, rows_done=min(done, total), rows_total=total)
+
+    def finish(**fields) -> None:
+        if job.file:
+            job.file.delete(save=False)
+        ProjectImport.objects.filter(pk=import_id).update(file="", finished_at=timezone.now(), **fields)
+
+    try:
+        with job.file.open("rb") as handle:
+            result = import_workbook(handle, by=job.created_by, on_progress=progress)
+    except ImportErrors as failure:
+        finish(status=S.REFUSED, errors=failure.errors)
+        return True
+    except PermissionDenied as refusal:  # the importer's role changed since the upload
+        finish(status=S.REFUSED, errors=[_error("", 0, "", str(refusal))])
+        return True
+    except Exception as error:
+        finish(status=S.FAILED, errors=[_error("", 0, "", type(error).__name__)])
+        raise
+    job.refresh_from_db(fields=["rows_total"])
+    finish(status=S.DONE, result=result, rows_done=job.rows_total)
+    return True
 
 
 def _read_upload(uploaded_file) -> bytes:
@@ -288,7 +381,7 @@ def _text(value) -> str:
         value = int(value)
     if isinstance(value, datetime.datetime | datetime.date):
         value = value.strftime("%d/%m/%Y")
-    return re.sub(r"\s+", " ", str(value)).strip()
+    return re.sub(r"\s+", " ", nfc(str(value))).strip()
 
 
 def _integer(value) -> int | None:
@@ -421,7 +514,9 @@ def _current_centre(province: Province, centres: dict[int, Unit]) -> Unit | None
     return centres.get(province_selectors.province_on(province).pk) or centres.get(province.pk)
 
 
-def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> list[_ProjectRow]:
+def _check_projects(
+    rows: list[tuple[int, dict]], *, by: User, errors: list, tick: Callable[[int], None]
+) -> list[_ProjectRow]:
     provinces = {(p.code, p.code_set): p for p in Province.objects.select_related("successor")}
     activities = {a.code.upper(): a for a in ActivityContent.objects.all()}
     centres = {u.province_id: u for u in Unit.objects.filter(kind=Unit.Kind.EXTENSION_CENTRE)}
@@ -430,7 +525,9 @@ def _check_projects(rows: list[tuple[int, dict]], *, by: User, errors: list) -> 
     existing = {p.code: p for p in Project.objects.filter(code__in=codes).select_related("province")}
     first_row_of: dict[str, int] = {}
     checked = []
-    for number, values in rows:
+    for index, (number, values) in enumerate(rows):
+        if index and index % PROGRESS_EVERY == 0:
+            tick(index)
         row = _RowErrors(errors, PROJECT_SHEET, number, PROJECT_COLUMNS)
         code = row.read(values, "code", _text, required=True)
         if code in first_row_of:
@@ -554,7 +651,9 @@ def _check_beneficiary(row: _RowErrors, values: dict) -> dict | None:
     return {"name": name, "tax_code": tax_code, "kind": kind}
 
 
-def _check_money(rows: list[tuple[int, dict]], *, file_codes: set[str], by: User, errors: list) -> list[_MoneyRow]:
+def _check_money(
+    rows: list[tuple[int, dict]], *, file_codes: set[str], by: User, errors: list, tick: Callable[[int], None]
+) -> list[_MoneyRow]:
     """Money rows for approved projects in the importer's scope, within the approved support.
 
     A code of the file's project sheet that is not stored yet is a draft to be: not approved.
@@ -568,7 +667,9 @@ def _check_money(rows: list[tuple[int, dict]], *, file_codes: set[str], by: User
     }
     checked: list[_MoneyRow] = []
     today = timezone.localdate()
-    for number, values in rows:
+    for index, (number, values) in enumerate(rows):
+        if index and index % PROGRESS_EVERY == 0:
+            tick(index)
         row = _RowErrors(errors, MONEY_SHEET, number, MONEY_COLUMNS)
         code = row.read(values, "code", _text, required=True)
         project = known.get(code)
@@ -661,6 +762,7 @@ def _apply(projects: list[_ProjectRow], money: list[_MoneyRow], *, by: User) -> 
     matched: dict[tuple, Beneficiary] = {}
     try:
         with transaction.atomic():
+            cachekeys.bump()  # once for the whole workbook: the services' bumps join this one
             for row in projects:
                 if row.existing is not None:
                     present += 1

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from khuyencong.fields import AmountField, DayField
+from khuyencong.text import vi_order
 from projects.models import Attachment, Beneficiary, Fund, MoneyEntry, Project, ProjectDecision, Status
 from provinces.models import ActivityContent, Commune, Province, Unit
 
@@ -98,7 +99,7 @@ class ProjectForm(forms.ModelForm):
             partner_choices if partner_choices is not None else Province.objects.none()
         )
         # The commune list follows the chosen province (htmx reloads it from projects:communes).
-        self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by("name")
+        self.fields["commune"].queryset = Commune.objects.filter(province=self._province()).order_by(vi_order("name"))
         self.fields["commune"].label = _("Commune (today)")
         self.fields["commune"].empty_label = _("Choose the commune")
         self.fields["commune"].label_from_instance = lambda commune: commune.name  # the province is chosen above
@@ -270,8 +271,20 @@ class OrderingFilter(django_filters.OrderingFilter):
     descending_fmt = _("%s (descending)")
 
 
+class DayFilter(django_filters.Filter):
+    """A day typed dd/mm/yyyy (ISO yyyy-mm-dd too, as the dashboards' links write it)."""
+
+    field_class = DayField
+
+
 class ProjectFilter(django_filters.FilterSet):
-    """Filters of the project list and its Excel export (the same query parameters)."""
+    """Filters of the project list and its Excel export (the same query parameters).
+
+    `money_from`/`money_to` do not choose projects: they set the dates of the money shown (disbursed between
+    them, both inclusive), so a dashboard cell's link lists the same money as the cell (its window and
+    cut-off) and the list's total row equals it. `province_only` counts the province recorded on the project
+    without the provinces merged into it ("as they were" rows).
+    """
 
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     province = django_filters.ModelChoiceFilter(
@@ -286,6 +299,14 @@ class ProjectFilter(django_filters.FilterSet):
     late = django_filters.ChoiceFilter(
         label=_("Schedule"), choices=[("1", _("late")), ("0", _("on time"))], method="filter_late", empty_label=_("All")
     )
+    province_only = django_filters.ChoiceFilter(
+        label=_("Merged provinces"),
+        choices=[("1", _("only the province chosen"))],
+        empty_label=_("with the provinces merged into it"),
+        method="filter_nothing",
+    )
+    money_from = DayFilter(label=_("Money dated from"), method="filter_nothing")
+    money_to = DayFilter(label=_("Money dated up to"), method="filter_nothing")
     order = OrderingFilter(
         label=_("Sort by"),
         empty_label=_("Default order"),
@@ -314,10 +335,22 @@ class ProjectFilter(django_filters.FilterSet):
         if provinces is not None:
             self.filters["province"].queryset = provinces
 
+    def money_window(self) -> tuple:
+        """(from, up to) of the money shown; (None, None): all money to date."""
+        if not self.is_bound or not self.form.is_valid():
+            return None, None
+        return self.form.cleaned_data.get("money_from"), self.form.cleaned_data.get("money_to")
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset  # read by money_window() and filter_province()
+
     def filter_province(self, queryset, name, value):
-        """A province with the provinces merged into it: today's Tây Ninh lists old Tây Ninh and Long An too."""
+        """A province with the provinces merged into it: today's Tây Ninh lists old Tây Ninh and Long An too
+        (only the province itself with province_only=1)."""
         from provinces import selectors as province_selectors
 
+        if self.form.cleaned_data.get("province_only") == "1":
+            return queryset.filter(province_id=value.pk)
         return queryset.filter(province_id__in=province_selectors.province_family_ids(province_id=value.pk))
 
     def filter_search(self, queryset, name, value):

@@ -18,7 +18,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from khuyencong import numbers, spreadsheets
+from khuyencong import cachekeys, numbers, spreadsheets
 from khuyencong.text import nfc
 from projects import entry_periods, grid
 from provinces.models import User
@@ -254,6 +254,7 @@ def period_from_xlsx(upload, *, user: User, period, dry_run: bool = False, on_pr
                 on_progress(done, len(lines))
         return outcome
     with transaction.atomic():
+        cachekeys.bump()  # once for the whole upload: the services' bumps join this one
         for number, cells in lines:
             problems, saved = one(number, cells)
             outcome.errors.extend(problems)

@@ -7,6 +7,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from khuyencong.text import vi_order
+
 
 def money_field(verbose_name, **kwargs):
     """Whole VND: 18 digits, no fraction. Never a float."""
@@ -49,7 +51,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
-        ordering = ["-year", "province__name", "fund"]
+        ordering = ["-year", vi_order("province__name"), "fund"]
         constraints = [
             models.UniqueConstraint(fields=["province", "year", "fund"], name="plan_unique_province_year_fund"),
             models.CheckConstraint(condition=Q(planned_amount__gte=0), name="plan_amount_not_negative"),
@@ -111,7 +113,7 @@ class Beneficiary(models.Model):
     class Meta:
         verbose_name = _("beneficiary")
         verbose_name_plural = _("beneficiaries")
-        ordering = ["name"]
+        ordering = [vi_order("name")]
         constraints = [
             models.UniqueConstraint(fields=["tax_code"], condition=~Q(tax_code=""), name="beneficiary_tax_code_unique"),
         ]
@@ -358,7 +360,8 @@ class MoneyEntry(models.Model):
 
     def __str__(self) -> str:
         text = f"{self.project.code} {self.get_kind_display()} {self.amount} {self.date}"
-        return f"{text} ({_('correction')} #{self.corrects_id})" if self.corrects_id else text
+        correction = _("correction")  # outside the f-string: xgettext does not look inside one
+        return f"{text} ({correction} #{self.corrects_id})" if self.corrects_id else text
 
     @property
     def is_correction(self) -> bool:
@@ -577,6 +580,55 @@ class GridImport(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="grid_import_progress_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
+def project_import_path(instance, filename):
+    return f"project-imports/{instance.created_by_id}/{filename}"
+
+
+class ProjectImport(models.Model):
+    """A project workbook too large to be read while the officer waits: checked and written by a Celery task
+    (projects.tasks.project_import_run), all or nothing, with its progress and result kept here. The file is
+    kept until the task has finished with it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        CHECKING = "checking", _("checking the rows")
+        SAVING = "saving", _("saving")
+        DONE = "done", _("imported")
+        REFUSED = "refused", _("refused: nothing imported")
+        FAILED = "failed", _("failed")
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to=project_import_path, blank=True)
+    original_name = models.CharField(max_length=255)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)  # created, updated (already present), money
+    errors = models.JSONField(default=list, blank=True)  # sheet, row, column, message: as the page shows them
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("project workbook import")
+        verbose_name_plural = _("project workbook imports")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="project_import_progress_bounded"),
         ]
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong.text import fold
+from khuyencong.text import fold, vi_order
 from periods import selectors as period_selectors
 from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
 from projects.rules import ACTIVE_STATUSES
@@ -103,13 +103,31 @@ def money_sum(kind: str, *, until: datetime.date | None = None, since: datetime.
     return Coalesce(Subquery(total, output_field=MONEY), Value(Decimal(0)), output_field=MONEY)
 
 
-def with_money(queryset: QuerySet[Project], *, until: datetime.date | None = None) -> QuerySet[Project]:
-    """Annotate advanced, disbursed and settled totals up to a date (today when not given)."""
+def with_money(
+    queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
+) -> QuerySet[Project]:
+    """Annotate advanced, disbursed and settled totals dated in a window (from `since`, up to `until`; all
+    money to date when not given)."""
     return queryset.annotate(
-        advanced=money_sum(MoneyEntry.Kind.ADVANCE, until=until),
-        disbursed=money_sum(MoneyEntry.Kind.DISBURSEMENT, until=until),
-        settled=money_sum(MoneyEntry.Kind.SETTLEMENT, until=until),
+        advanced=money_sum(MoneyEntry.Kind.ADVANCE, until=until, since=since),
+        disbursed=money_sum(MoneyEntry.Kind.DISBURSEMENT, until=until, since=since),
+        settled=money_sum(MoneyEntry.Kind.SETTLEMENT, until=until, since=since),
     )
+
+
+def list_totals(
+    queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
+) -> dict:
+    """The total row of a project list: state support and money disbursed in the window over every
+    project of the list (not only the page), in two queries whatever the number of projects."""
+    support = queryset.order_by().aggregate(total=Sum("approved_support"))["total"] or Decimal(0)
+    entries = MoneyEntry.objects.filter(project__in=queryset.order_by().values("pk"), kind=MoneyEntry.Kind.DISBURSEMENT)
+    if until:
+        entries = entries.filter(date__lte=until)
+    if since:
+        entries = entries.filter(date__gte=since)
+    disbursed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return {"support": support, "disbursed": disbursed, "since": since, "until": until}
 
 
 def money_total(project: Project, kind: str, *, until: datetime.date | None = None) -> Decimal:
@@ -282,7 +300,7 @@ def registrations_for(*, user: User, plan_year: int) -> QuerySet:
     from projects.models import NationalPlanRegistration
 
     queryset = NationalPlanRegistration.objects.filter(plan_year=plan_year).select_related("province")
-    return province_selectors.scope_for_user(queryset, user=user).order_by("province__name")
+    return province_selectors.scope_for_user(queryset, user=user).order_by(vi_order("province__name"))
 
 
 def registration_years() -> list[int]:
@@ -329,7 +347,7 @@ def establishment_search(queryset: QuerySet[Beneficiary], text: str) -> QuerySet
         if digits.isdigit():
             condition |= Q(tax_code__startswith=digits[:10]) | Q(tax_code__contains=word)
         queryset = queryset.filter(condition)
-    return queryset.order_by("name", "pk")
+    return queryset.order_by(vi_order("name"), "pk")
 
 
 def timeline_for(project: Project) -> list[dict]:
@@ -340,6 +358,17 @@ def timeline_for(project: Project) -> list[dict]:
         {"date": d.date, "at": d.recorded_at, "decision": d} for d in project.decisions.all()
     ]
     return sorted(events, key=lambda event: (event["date"], event["at"]))
+
+
+def project_import_get_for(*, user: User, pk: int):
+    """A background project import: only its author sees it (its errors quote their file)."""
+    from projects.models import ProjectImport
+
+    queryset = province_selectors.scope_for_user(ProjectImport.objects.all(), user=user)
+    try:
+        return queryset.get(pk=pk, created_by=user)
+    except (ProjectImport.DoesNotExist, ValueError):
+        raise Http404 from None
 
 
 def grid_import_get_for(*, user: User, pk: int):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from khuyencong import filetypes, numbers
+from khuyencong import cachekeys, filetypes, numbers
 from khuyencong.concurrency import StaleEdit  # noqa: F401 - pages and the API catch services.StaleEdit
 from khuyencong.text import fold
 from periods import services as period_services
@@ -187,6 +187,7 @@ def project_create(
     partner_provinces: list[Province] | None = None,
 ) -> Project:
     """Draft a project (status proposed) for a province in the author's scope."""
+    cachekeys.bump()  # the dashboards' figures move
     if not (rules.is_editor(by) or by.sees_all_provinces):
         raise PermissionDenied(_("Your role cannot create projects."))
     data = {key: data.get(key) for key in PROJECT_FIELDS if key in data}
@@ -250,6 +251,7 @@ def project_update(
     figures or dates needs a reason and becomes an adjustment awaiting approval (status `adjusting`).
     Refused with StaleEdit when the project changed since `expected_version` was read.
     `beneficiaries` and `partner_provinces`: None leaves them as they are."""
+    cachekeys.bump()  # the dashboards' figures move
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers edit projects."))
     _check_in_scope(by, project.province)
@@ -317,6 +319,7 @@ def _adjustment_request(project: Project, *, by: User, changes: dict, reason: st
 @transaction.atomic
 def adjustment_decide(*, adjustment: ProjectAdjustment, by: User, approve: bool, reason: str = "") -> Project:
     """Approve (apply old → new) or reject a pending adjustment; the project returns to its status."""
+    cachekeys.bump()  # the dashboards' figures move
     project = _locked(adjustment.project, None)
     if not rules.is_approver_for(by, project):
         raise PermissionDenied(_("Your role cannot decide on this project's adjustments."))
@@ -379,6 +382,7 @@ def project_transition(
 
     `decision`: the document of the step (number, date, signer, uploaded_file), recorded with it; the
     approval is checked against the support ceilings in force on the day."""
+    cachekeys.bump()  # the dashboards' figures move
     transition = rules.TRANSITIONS.get(action)
     if transition is None:
         raise ValidationError(_("Unknown action."))
@@ -433,6 +437,7 @@ def money_entry_add(
     """Record an advance, disbursement or settlement. Each kind's total (corrections included) stays within
     approved support. `entry_key` makes a resent save idempotent: the same key on the project returns the entry
     it recorded the first time."""
+    cachekeys.bump()  # the dashboards' figures move
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers record spending."))
     project = _locked(project, None)  # serialises concurrent entries on the same project
@@ -491,6 +496,7 @@ def money_entry_correct(*, entry: MoneyEntry, by: User, reason: str, amount=None
     kind and date (so the period it fell in is corrected), linked to it, with the reason. The entry itself is
     never changed. Before the period's report is submitted the officer or the approver corrects; afterwards
     only the approver."""
+    cachekeys.bump()  # the dashboards' figures move
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only the province's staff correct its money entries."))
     project = _locked(entry.project, None)
@@ -554,6 +560,7 @@ def progress_save(
 ) -> ProgressUpdate:
     """Create or update the period's progress row. expected_version: the row's version when loaded
     (None for a new row); a mismatch raises StaleEdit so nobody overwrites someone else's entry."""
+    cachekeys.bump()  # the dashboards' figures move
     if not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers enter progress."))
     _check_in_scope(by, project.province)
@@ -675,6 +682,7 @@ def beneficiary_match_or_create(
 @transaction.atomic
 def programmes_load() -> int:
     """The extension programmes as reference data (idempotent)."""
+    cachekeys.bump()  # the dashboards' figures move
     rows = [
         ("2021-2025", "Chương trình khuyến công quốc gia giai đoạn 2021–2025", "1881/QĐ-TTg", 2021, 2025),
         ("2026-2030", "Chương trình khuyến công quốc gia giai đoạn 2026–2030", "2646/QĐ-BCT (23/9/2025)", 2026, 2030),
@@ -704,6 +712,7 @@ def period_entry_save(
     """One row of the period's entry grid: the progress (unless `with_progress` is off) and, if an amount is
     given, a disbursement, saved together or not at all. A disbursement without a date is dated today, or the
     period's cut-off for a period already past; it must fall within the period's data window."""
+    cachekeys.bump()  # the dashboards' figures move
     row = entry = None
     if with_progress:
         row = progress_save(
@@ -745,6 +754,7 @@ def period_entry_save(
 def registration_open(*, plan_year: int, deadline: datetime.date, by: User) -> int:
     """Ministry staff open next year's national-plan registration: one row per province of the region on
     the deadline, not registered yet. Idempotent; a later call moves the deadline. Returns the row count."""
+    cachekeys.bump()  # the dashboards' figures move
     if not by.sees_all_provinces:
         raise PermissionDenied(_("Only ministry staff open the national plan registration."))
     if not Programme.objects.filter(start_year__lte=plan_year, end_year__gte=plan_year).exists():
@@ -764,6 +774,7 @@ def registration_submit(*, province: Province, plan_year: int, by: User) -> Nati
     """The provincial approver registers the province's national-fund projects for the plan year: their
     number and requested support are taken from the projects registered for that year. After the
     deadline the registration is recorded as late."""
+    cachekeys.bump()  # the dashboards' figures move
     if by.role != User.Role.APPROVER:
         raise PermissionDenied(_("Only the provincial approver registers the national plan."))
     _check_in_scope(by, province)

@@ -2,10 +2,16 @@
 
 from celery import shared_task
 
-from projects import grid_excel
+from projects import excel, grid_excel
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
 def grid_import_run(import_id: int) -> bool:
     """A large period spreadsheet: checked row by row, then saved all at once, or not at all."""
     return grid_excel.grid_import_run(import_id=import_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def project_import_run(import_id: int) -> bool:
+    """A large project workbook: every row checked, then all written in one transaction, or nothing."""
+    return excel.project_import_run(import_id=import_id)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.project_list, name="list"),
     path("export.xlsx", views.project_export, name="export"),
     path("import/", views.project_import, name="import"),
+    path("imports/<int:pk>/", views.project_import_job, name="import_job"),
     path("import-template.xlsx", views.import_template, name="import_template"),
     path("new/", views.project_create, name="create"),
     path("national-plan/", views.registrations, name="registrations"),

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from khuyencong import numbers
 from khuyencong.fields import DayField
+from khuyencong.text import vi_order
 from projects import entry_periods, excel, grid, grid_excel, grid_html, rules, selectors, services
 from projects.forms import (
     AttachmentForm,
@@ -70,13 +71,17 @@ def _filtered(request):
 def project_list(request):
     project_filter = _filtered(request)
     queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
-    page = Paginator(selectors.with_money(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
+    since, until = project_filter.money_window()
+    page = Paginator(selectors.with_money(queryset, since=since, until=until), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
+    totals = selectors.list_totals(queryset, since=since, until=until)
     return render(
         request,
         "projects/project_list.html",
-        {"filter": project_filter, "page": page, "query": query.urlencode()},
+        {"filter": project_filter, "page": page, "query": query.urlencode(), "totals": totals},
     )
 
 
@@ -84,7 +89,8 @@ def project_list(request):
 def project_export(request):
     project_filter = _filtered(request)
     queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
-    content = excel.projects_to_xlsx(selectors.with_money(queryset))
+    since, until = project_filter.money_window()
+    content = excel.projects_to_xlsx(selectors.with_money(queryset, since=since, until=until))
     response = HttpResponse(content, content_type=excel.XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="de-an-khuyen-cong.xlsx"'
     return response
@@ -126,7 +132,7 @@ def project_history(request, pk):
 def _partner_choices(user):
     """Partner provinces: today's provinces other than the user's own."""
     own = province_selectors.province_ids_in_scope(user=user) or set()
-    return Province.objects.filter(valid_to__isnull=True).exclude(pk__in=own).order_by("name")
+    return Province.objects.filter(valid_to__isnull=True).exclude(pk__in=own).order_by(vi_order("name"))
 
 
 def _project_forms(request, *, provinces, instance=None, initial=None):
@@ -142,7 +148,7 @@ def _project_forms(request, *, provinces, instance=None, initial=None):
         establishments=selectors.establishment_list_for(user=request.user),
         partner_choices=_partner_choices(request.user),
     )
-    communes = Commune.objects.filter(province__in=provinces).select_related("province").order_by("name")
+    communes = Commune.objects.filter(province__in=provinces).select_related("province").order_by(vi_order("name"))
     new_establishment = EstablishmentForm(request.POST or None, communes=communes)
     return form, new_establishment
 
@@ -526,7 +532,9 @@ def grid_export(request, period_key):
     state, _states = _grid_period(request, period_key)
     rows = grid.rows_for(user=request.user, period=state.period)
     response = HttpResponse(grid_excel.period_to_xlsx(rows, state.period), content_type=grid_excel.XLSX_TYPE)
-    name = f"ky-nay-{state.period.kind}-{state.period.year}-{state.period.number}.xlsx"
+    # the file's name in the portal's words, without diacritics: ky-nay-quy-4-2026.xlsx, ky-nay-9-thang-2026.xlsx
+    word = {"quarter": f"quy-{state.period.number}", "half": "6-thang", "nine": "9-thang", "year": "nam"}
+    name = f"ky-nay-{word.get(state.period.kind, state.period.kind)}-{state.period.year}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -583,6 +591,9 @@ def project_import(request):
         raise PermissionDenied
     form = ImportForm(request.POST or None, request.FILES or None)
     errors, result = [], None
+    if request.method == "POST" and form.is_valid() and excel.runs_in_background(form.cleaned_data["file"]):
+        job = excel.project_import_start(upload=form.cleaned_data["file"], by=request.user)
+        return redirect("projects:import_job", pk=job.pk)
     if request.method == "POST" and form.is_valid():
         try:
             result = excel.import_workbook(form.cleaned_data["file"], by=request.user)
@@ -595,6 +606,24 @@ def project_import(request):
             )
             return redirect("projects:list")
     return render(request, "projects/project_import.html", {"form": form, "errors": errors})
+
+
+@login_required
+def project_import_job(request, pk):
+    """A background project import: its progress while it runs, then its result or its errors by sheet, row
+    and column (the same list the import page shows for a small file)."""
+    job = selectors.project_import_get_for(user=request.user, pk=pk)
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(
+            {
+                "status": job.status,
+                "label": job.get_status_display(),
+                "finished": job.is_finished,
+                "done": job.rows_done,
+                "total": job.rows_total,
+            }
+        )
+    return render(request, "projects/project_import_job.html", {"job": job, "errors": job.errors})
 
 
 class RegistrationOpenForm(forms.Form):
@@ -704,7 +733,7 @@ def commune_options(request):
     )
     communes = []
     if province is not None:
-        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by("name")
+        communes = Commune.objects.filter(province=province_selectors.province_on(province)).order_by(vi_order("name"))
     return render(request, "projects/_commune_options.html", {"communes": communes})
 
 

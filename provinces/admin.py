@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong import cachekeys
 from provinces import api_tokens
 from provinces.models import (
     ActivityContent,
@@ -23,7 +24,7 @@ class RegionMembershipInline(admin.StackedInline):
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["code", "code_set", "name", "kind", "valid_from", "valid_to", "successor"]
     list_filter = ["code_set", "kind", "region_memberships__region"]
     search_fields = ["name", "code"]
@@ -38,7 +39,7 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(RegionMembership)
-class RegionMembershipAdmin(admin.ModelAdmin):
+class RegionMembershipAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["province", "region", "valid_from", "valid_to", "is_inferred"]
     list_filter = ["region", "is_inferred"]
     search_fields = ["province__name"]
@@ -72,7 +73,7 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActivityContent)
-class ActivityContentAdmin(admin.ModelAdmin):
+class ActivityContentAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["code", "name_vi", "name_en", "heading", "legal_basis", "valid_from", "valid_to"]
     list_filter = ["heading", "legal_basis"]
     search_fields = ["code", "name_vi", "name_en"]

@@ -9,6 +9,8 @@ from django.db.models import Q
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from khuyencong.text import vi_order
+
 
 class CodeSet(models.IntegerChoices):
     """Official administrative code sets: the same number can name different provinces in each."""
@@ -44,7 +46,7 @@ class Province(models.Model):
     class Meta:
         verbose_name = _("province")
         verbose_name_plural = _("provinces")
-        ordering = ["-code_set", "name"]
+        ordering = ["-code_set", vi_order("name")]
         constraints = [
             models.UniqueConstraint(fields=["code", "code_set"], name="province_code_unique_in_code_set"),
             models.CheckConstraint(
@@ -114,7 +116,7 @@ class Commune(models.Model):
     class Meta:
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
-        ordering = ["name"]
+        ordering = [vi_order("name")]
 
     def __str__(self) -> str:
         return f"{self.name}, {self.province.name}"

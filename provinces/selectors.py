@@ -21,6 +21,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.text import vi_order
 from provinces.models import Province, RegionMembership, Unit, User
 
 SOUTHERN_REGION = "southern"
@@ -179,8 +180,8 @@ def province_history(*, region_code: str = SOUTHERN_REGION) -> QuerySet[Province
     return (
         Province.objects.filter(region_memberships__region__code=region_code)
         .select_related("successor")
-        .prefetch_related(Prefetch("predecessors", queryset=Province.objects.order_by("name")))
-        .order_by("-code_set", "name")
+        .prefetch_related(Prefetch("predecessors", queryset=Province.objects.order_by(vi_order("name"))))
+        .order_by("-code_set", vi_order("name"))
         .distinct()
     )
 

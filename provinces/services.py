@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from khuyencong import cachekeys
+from khuyencong.text import nfc_rows
 from provinces.models import (
     ActivityContent,
     CodeSet,
@@ -33,6 +35,7 @@ def reference_load() -> dict[str, int]:
     _load_units(provinces)
     _load_activity_contents()
     _load_communes(provinces)
+    cachekeys.bump()  # provinces, the merger and region memberships: every dashboard's rows
     return {
         "provinces": Province.objects.count(),
         "memberships": RegionMembership.objects.count(),
@@ -162,7 +165,7 @@ def _load_communes(provinces: list[Province]) -> None:
         for ward in Ward.iter_by_province(code)
     ]
     Commune.objects.bulk_create(
-        rows,
+        nfc_rows(rows),
         update_conflicts=True,
         unique_fields=["code"],
         update_fields=["name", "division_type", "province"],

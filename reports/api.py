@@ -75,7 +75,18 @@ class ReportSerializer(serializers.ModelSerializer):
         read_only=True,
         allow_null=True,
         help_text="The figures the PDF shows (amounts as strings of whole VND): frozen at submission for "
-        "submitted, accepted and returned versions; provisional for drafts; null before the first generation.",
+        "submitted, accepted and returned versions; provisional for drafts; null before the first generation. "
+        "Windows: `period` is the period's own data window (a quarter's own, from the 15th of the month before "
+        "it to its cut-off) and each row's `now`/`last` are summed over it and over the same window a year "
+        "earlier (`last_period`); `ytd_period`/`ytd_last_period` are the cumulative windows from the start of "
+        "the year to the same cut-off (`ytd`/`ytd_last` of each row). Six months, nine months and the year are "
+        "cumulative only (`period.cumulative` true; `ytd` equals `now`). Each period has `title` and "
+        "`window_label` (dd/mm/yyyy–dd/mm/yyyy); `windows` lists the tables shown (own, cumulative). The "
+        "whole-year figure also counts the year's projects' disbursements dated outside its window "
+        "(`period.note`). A change of rate against last year is in percentage points (điểm), never a "
+        "percentage. Last year of a province formed by the 2025 merger adds up its predecessors; "
+        "`comparison_notes` says how windows spanning a change of provinces were counted. Snapshots frozen "
+        "before these fields existed lack them and read as submitted.",
     )
 
     class Meta:

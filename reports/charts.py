@@ -151,13 +151,14 @@ def plan_vs_paid(series, *, title: str, desc: str, font: str = SANS) -> SafeStri
                 continue
             qh = float(value / peak) * (base - top)
             share = numbers.format_percent(numbers.rate(value, s.planned), places=0)
-            quarter_text = f"Q{n}/{s.year}: {short_amount(value)} ({share})"
+            quarter = _("Quarter %(n)s/%(year)s") % {"n": n, "year": s.year}
+            quarter_text = f"{quarter}: {short_amount(value)} ({share})"
             parts.append(
                 f'<rect x="{qx:.1f}" y="{base - qh:.1f}" width="{quarter_w:.1f}" height="{qh:.1f}"'
                 f' fill="{PAID_FILL}" opacity="{0.55 + 0.15 * n:.2f}">'
                 f"<title>{escape(quarter_text)}</title></rect>"
-                f'<text x="{qx + quarter_w / 2:.1f}" y="{base + 14}" text-anchor="middle" font-size="11">Q{n}</text>'
-            )
+                f'<text x="{qx + quarter_w / 2:.1f}" y="{base + 14}" text-anchor="middle" font-size="11">{n}</text>'
+            )  # the quarter's number under its bar; the year is written under the group
         parts.append(
             f'<text x="{x + group_w * 0.45:.1f}" y="{base + 34}" text-anchor="middle" font-size="13"'
             f' font-weight="bold">{s.year}</text>'

@@ -70,19 +70,21 @@ def _sum(side: dict, key: str) -> Decimal:
     return sum((Decimal(side[fund][key]) for fund in ("national", "local")), Decimal(0))
 
 
-def lines(row: dict) -> list[Line]:
-    """The three lines (national, local, total) of a snapshot row."""
+def lines(row: dict, *, cumulative: bool = False) -> list[Line]:
+    """The three lines (national, local, total) of a snapshot row: the period's own window, or the
+    cumulative one from the start of the year (a quarter's "lũy kế")."""
+    now_key, last_key = ("ytd", "ytd_last") if cumulative else ("now", "last")
     result = []
     for fund in FUNDS:
         if fund == "total":
             values = [
-                _sum(row["now"], "planned"),
-                _sum(row["now"], "disbursed"),
-                _sum(row["last"], "planned"),
-                _sum(row["last"], "disbursed"),
+                _sum(row[now_key], "planned"),
+                _sum(row[now_key], "disbursed"),
+                _sum(row[last_key], "planned"),
+                _sum(row[last_key], "disbursed"),
             ]
         else:
-            now, last = row["now"][fund], row["last"][fund]
+            now, last = row[now_key][fund], row[last_key][fund]
             values = [
                 Decimal(now["planned"]),
                 Decimal(now["disbursed"]),
@@ -91,6 +93,52 @@ def lines(row: dict) -> list[Line]:
             ]
         result.append(Line(row["name"], fund, *values))
     return result
+
+
+def _window_text(period: dict) -> str:
+    return period.get("window_label") or f"{_day(period['starts_on'])}–{_day(period['ends_on'])}"
+
+
+def windows(snapshot_data: dict) -> list[dict]:
+    """The report's windows, each with its tables' data: a quarter's own window then the cumulative one
+    from the start of the year; one window for six months, nine months and the year (cumulative), and for
+    snapshots frozen before the cumulative window was added (they read as they were submitted)."""
+    period, last = snapshot_data["period"], snapshot_data["last_period"]
+    result = [
+        {
+            "cumulative": False,
+            "period": period,
+            "last_period": last,
+            "title": period.get("title") or period["label"],
+            "window": _window_text(period),
+            "last_title": last.get("title") or last["label"],
+            "last_window": _window_text(last),
+            "total_lines": lines(snapshot_data["total"]),
+        }
+    ]
+    if period.get("cumulative") is False and snapshot_data.get("ytd_period"):
+        ytd, ytd_last = snapshot_data["ytd_period"], snapshot_data["ytd_last_period"]
+        result.append(
+            {
+                "cumulative": True,
+                "period": ytd,
+                "last_period": ytd_last,
+                "title": ytd["title"],
+                "window": _window_text(ytd),
+                "last_title": ytd_last["title"],
+                "last_window": _window_text(ytd_last),
+                "total_lines": lines(snapshot_data["total"], cumulative=True),
+            }
+        )
+    return result
+
+
+def _pairs(row: dict, snapshot_data: dict) -> list[tuple[Line, Line | None]]:
+    """A row's lines with, for a quarter, the cumulative line beside each (None for the other periods)."""
+    own = lines(row)
+    if len(windows(snapshot_data)) == 1:
+        return [(line, None) for line in own]
+    return list(zip(own, lines(row, cumulative=True), strict=True))
 
 
 def fund_label(fund: str) -> str:
@@ -192,8 +240,9 @@ def _context(report: Report) -> dict:
         "number": f"{number:02d}" if number else "",
         "issued_on": issued_on,
         "signer": data.get("signer") if report.is_frozen else None,
-        "total_lines": lines(data["total"]),
-        "rows": [(row, lines(row)) for row in data["rows"]],
+        "total_lines": _pairs(data["total"], data),
+        "windows": windows(data),
+        "rows": [(row, _pairs(row, data)) for row in data["rows"]],
         "activities": [
             {**a, "rate": numbers.rate(Decimal(a["disbursed"]), Decimal(a["planned"]))} for a in data["by_activity"]
         ],
@@ -320,7 +369,7 @@ def _figure_columns(first: str, *, counts: bool) -> list[Column]:
         Column("Kế hoạch cùng kỳ (đồng)", "money"),
         Column("Giải ngân cùng kỳ (đồng)", "money"),
         Column("Tỷ lệ cùng kỳ", "percent"),
-        Column("Tăng/giảm", "points"),
+        Column("Tăng/giảm (điểm)", "points"),
     ]
     return columns + ([Column("Số đề án", "int"), Column("Chậm tiến độ", "int")] if counts else [])
 
@@ -346,40 +395,46 @@ def report_xlsx(report: Report) -> bytes:
     data = report.snapshot
     where = data["province"] or "khu vực phía Nam"
     title = f"Báo cáo khuyến công {data['period']['label']} — {where}"
-    window = f"số liệu từ {_day(data['period']['starts_on'])} đến {_day(data['period']['ends_on'])}"
     status = "bản nháp" if not report.is_frozen else f"phiên bản {report.version}, số liệu đã chốt"
     book = Workbook()
     book.remove(book.active)
 
-    total = lines(data["total"])
-    _sheet(
-        book,
-        "Tổng hợp",
-        f"{title} ({window}; {status})",
-        _figure_columns("Nguồn kinh phí", counts=False),
-        [_figure_values(line, FUND_NAMES[line.fund]) for line in total[:2]],
-        [_figure_values(total[2], FUND_NAMES["total"])],
-    )
-    rows = []
-    for row in data["rows"]:
-        for line in lines(row):
-            rows.append(_figure_values(line, row["name"], counts=(row["projects"], row["late"])))
-    _sheet(
-        book,
-        "Theo địa bàn" if data["province"] else "Theo tỉnh",
-        f"{title}: kết quả theo {'địa bàn' if data['province'] else 'tỉnh, thành phố'}",
-        _figure_columns("Tỉnh, thành phố", counts=True),
-        rows,
-        [
-            _figure_values(line, "Tổng cộng", counts=(data["total"]["projects"], data["total"]["late"]))
-            for line in total
-        ],
-    )
+    for window in windows(data):  # a quarter: its own window, then the cumulative one ("lũy kế")
+        cumulative = window["cumulative"]
+        what = (
+            f"{window['title']}, số liệu từ {_day(window['period']['starts_on'])} đến "
+            f"{_day(window['period']['ends_on'])}; cùng kỳ: {window['last_title']} ({window['last_window']})"
+        )
+        total = window["total_lines"]
+        _sheet(
+            book,
+            "Lũy kế từ đầu năm" if cumulative else "Tổng hợp",
+            f"{title} ({what}; {status})",
+            _figure_columns("Nguồn kinh phí", counts=False),
+            [_figure_values(line, FUND_NAMES[line.fund]) for line in total[:2]],
+            [_figure_values(total[2], FUND_NAMES["total"])],
+        )
+        rows = []
+        for row in data["rows"]:
+            for line in lines(row, cumulative=cumulative):
+                rows.append(_figure_values(line, row["name"], counts=(row["projects"], row["late"])))
+        by = "địa bàn" if data["province"] else "tỉnh"
+        _sheet(
+            book,
+            f"Lũy kế theo {by}" if cumulative else f"Theo {by}",
+            f"{title}: kết quả theo {'địa bàn' if data['province'] else 'tỉnh, thành phố'} ({what})",
+            _figure_columns("Tỉnh, thành phố", counts=True),
+            rows,
+            [
+                _figure_values(line, "Tổng cộng", counts=(data["total"]["projects"], data["total"]["late"]))
+                for line in total
+            ],
+        )
     activity_totals = _activity_totals(data)
     _sheet(
         book,
         "Theo nội dung",
-        f"{title}: kết quả theo nội dung hoạt động",
+        f"{title}: kết quả theo nội dung hoạt động (giải ngân lũy kế từ đầu năm)",
         [
             Column("Mã"),
             Column("Nội dung hoạt động"),
@@ -488,6 +543,9 @@ def report_xlsx(report: Report) -> bytes:
                 ]
             ],
         )
+    notes = [n for n in [data["period"].get("note"), *data.get("comparison_notes", [])] if n]
+    if notes:
+        _sheet(book, "Ghi chú", f"{title}: cách tính số liệu", [Column("Ghi chú")], [[n] for n in notes], [])
     return spreadsheets.workbook_bytes(book)  # titles and names written as text, never as formulas
 
 

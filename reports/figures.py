@@ -5,12 +5,27 @@ exactly these functions. Every sum happens in the database, grouped by province,
 number of queries does not depend on how many projects or provinces there are; Python only merges the
 few grouped rows into display rows (the 20 former provinces into the 9 of today when rolled up).
 
-Definitions (domain README):
-- planned: the Plan rows of the year (per province and fund);
-- disbursed: DISBURSEMENT money entries of that year's projects dated within the data window, from the
-  window start of the year's first period (15/12 of the previous year) to the period's cut-off;
+Definitions (domain README, "Figures" in the project README):
+- planned: the Plan rows of the year (per province and fund), the same for every window of the year (a
+  quarter's own rate is its share of the year's plan);
+- windows (Decree 09/2019/NĐ-CP): a quarter has its own window, from the day after the previous quarter's
+  cut-off (the stored ReportingPeriod's dates, else `periods.selectors.window`) to its cut-off, and the
+  cumulative window "lũy kế từ đầu năm", from the start of the year's first window (15/12 of the previous
+  year) to the same cut-off. Six months, nine months and the year are cumulative only. Every PeriodInfo
+  says which it is (`cumulative`) and carries its dates (`window_label`);
+- disbursed: DISBURSEMENT money entries of that year's projects (plan year) dated within the window;
+- late money: the whole-year figure (the year dashboard and the year report) counts every disbursement of
+  the year's projects whatever its date, so a payment dated after the December cut-off (entered after the
+  year closed) or before the year's first window belongs to its plan year and no disbursement is in no
+  year. Quarters, six and nine months keep to their windows, so they never move after their cut-off
+  because of a late entry; only the year figure does;
 - execution rate: disbursed ÷ planned × 100, None (shown "—") when nothing was planned;
-- same period last year: the same kind and number of period, one year earlier, same definitions;
+- same period last year: the same kind of window one year earlier, same definitions. Across the 2025
+  merger, a province that no longer existed when the year's data began (old Tây Ninh and Long An for
+  2026) has its last-year figures counted in its successor's row, so today's Tây Ninh compares with its
+  predecessors rolled up; a window that spans a change of provinces says how it was counted
+  (`Dashboard.comparison_notes`);
+- change: the rate minus last year's rate, in percentage points ("điểm"), never a percentage;
 - behind schedule: still running (approved, in progress, adjusting) past the end date, as of today.
 """
 
@@ -26,6 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import numbers
+from khuyencong.text import vi_sort_key
 from periods import selectors as period_selectors
 from periods.models import PeriodKind, ReportingPeriod
 from periods.rules import Calendar
@@ -77,18 +93,32 @@ class Row:
     province: Province | None
     name: str
     merged: list[str] = field(default_factory=list)  # former provinces rolled into this row
+    # the period's own window (a quarter's own, else the cumulative) and the same window last year
     now: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
     last: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
+    # the cumulative window from the start of the year (for a quarter; the same as now/last otherwise)
+    ytd: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
+    ytd_last: dict[str, Figures] = field(default_factory=lambda: {f: Figures() for f in FUNDS})
     statuses: dict[str, int] = field(default_factory=dict)
     late: int = 0
     registration: dict[str, int] = field(default_factory=dict)
+    ids: set[int] = field(default_factory=set)  # provinces whose figures this row counts, this year
+    last_ids: set[int] = field(default_factory=set)  # and last year (predecessors of a merged province)
+
+    @staticmethod
+    def _cells(now: dict[str, Figures], last: dict[str, Figures]) -> list[FundCell]:
+        now_total = reduce(Figures.__add__, now.values(), Figures())
+        last_total = reduce(Figures.__add__, last.values(), Figures())
+        cells = [FundCell(f, now[f], last[f]) for f in FUNDS]
+        return [*cells, FundCell("total", now_total, last_total)]
 
     @property
     def cells(self) -> list[FundCell]:
-        now_total = reduce(Figures.__add__, self.now.values(), Figures())
-        last_total = reduce(Figures.__add__, self.last.values(), Figures())
-        cells = [FundCell(f, self.now[f], self.last[f]) for f in FUNDS]
-        return [*cells, FundCell("total", now_total, last_total)]
+        return self._cells(self.now, self.last)
+
+    @property
+    def ytd_cells(self) -> list[FundCell]:
+        return self._cells(self.ytd, self.ytd_last)
 
     @property
     def total(self) -> FundCell:
@@ -111,6 +141,8 @@ class Row:
         for fund in FUNDS:
             self.now[fund] += other.now[fund]
             self.last[fund] += other.last[fund]
+            self.ytd[fund] += other.ytd[fund]
+            self.ytd_last[fund] += other.ytd_last[fund]
         for status, n in other.statuses.items():
             self.statuses[status] = self.statuses.get(status, 0) + n
         self.late += other.late
@@ -139,12 +171,61 @@ class YearSeries:
 
 @dataclass
 class PeriodInfo:
+    """A window the figures are summed over: a quarter's own, or cumulative from the start of the year."""
+
     kind: str
     year: int
     number: int
     starts_on: datetime.date
     ends_on: datetime.date
-    label: str
+    label: str  # the period's name: "Quý 3/2022", "9 tháng đầu năm 2022"
+    cumulative: bool = False  # from the start of the year's first window to the cut-off
+    whole_year: bool = False  # the year figure: also the year's projects' money dated outside the window
+
+    @property
+    def window_label(self) -> str:
+        """ "15/06/2022–14/09/2022" """
+        return f"{self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y}"
+
+    @property
+    def title(self) -> str:
+        """What the figures cover, saying when they are cumulative: "Quý 3/2022", "Lũy kế từ đầu năm đến
+        hết quý 3/2022", "9 tháng đầu năm 2022, lũy kế từ đầu năm"."""
+        if not self.cumulative:
+            return self.label
+        if self.kind == PeriodKind.QUARTER:
+            return _("Cumulative from the start of the year to the end of quarter %(n)s/%(year)s") % {
+                "n": self.number,
+                "year": self.year,
+            }
+        return _("%(period)s, cumulative from the start of the year") % {"period": self.label}
+
+    @property
+    def caption(self) -> str:
+        """ "Quý 3/2022 (15/06/2022–14/09/2022)" """
+        return _("%(title)s (%(window)s)") % {"title": self.title, "window": self.window_label}
+
+    @property
+    def note(self) -> str:
+        """How the window is counted when its dates do not say it all (the late money of the year figure)."""
+        if not self.whole_year:
+            return ""
+        return _(
+            "The whole-year figure also counts disbursements of %(year)s's projects dated after the cut-off of "
+            "%(end)s (entered after the year closed) or before %(start)s: every disbursement belongs to its "
+            "project's plan year."
+        ) % {"year": self.year, "end": f"{self.ends_on:%d/%m/%Y}", "start": f"{self.starts_on:%d/%m/%Y}"}
+
+
+@dataclass
+class Table:
+    """One execution table of a dashboard or report: its window, last year's, and a line per row."""
+
+    which: str  # "own" (the period's own window) or "cumulative"
+    period: PeriodInfo
+    last_period: PeriodInfo
+    lines: list[tuple["Row", list[FundCell]]]
+    total: list[FundCell]
 
 
 @dataclass
@@ -184,7 +265,7 @@ class Registration:
 class Dashboard:
     """Everything a dashboard or a report shows for one period."""
 
-    period: PeriodInfo
+    period: PeriodInfo  # the period's own window: a quarter's own, else the cumulative one
     last_period: PeriodInfo
     rollup: bool
     rows: list[Row]
@@ -194,17 +275,52 @@ class Dashboard:
     registration: Registration
     statuses: list[tuple[str, str]]  # (value, label) of the statuses shown as columns
     attention: dict[str, list[Project]] = field(default_factory=dict)
+    ytd_period: PeriodInfo | None = None  # cumulative from the start of the year (the period itself if it is)
+    ytd_last_period: PeriodInfo | None = None
+    comparison_notes: list[str] = field(default_factory=list)  # how windows spanning a merger were counted
+
+    @property
+    def tables(self) -> list[Table]:
+        """The execution tables to show: a quarter's own window and the cumulative one; otherwise the
+        cumulative one only (the period's own window is cumulative)."""
+        own = Table(
+            "own" if not self.period.cumulative else "cumulative",
+            self.period,
+            self.last_period,
+            [(row, row.cells) for row in self.rows],
+            self.total.cells,
+        )
+        if self.period.cumulative or self.ytd_period is None:
+            return [own]
+        ytd = Table(
+            "cumulative",
+            self.ytd_period,
+            self.ytd_last_period,
+            [(row, row.ytd_cells) for row in self.rows],
+            self.total.ytd_cells,
+        )
+        return [own, ytd]
+
+    @staticmethod
+    def _headline(period: PeriodInfo, rate: Decimal | None) -> str:
+        if rate is None:
+            return _("%(period)s: nothing was planned") % {"period": period.caption}
+        return _("%(period)s: execution reached %(rate)s of plan") % {
+            "period": period.caption,
+            "rate": numbers.format_percent(rate),
+        }
 
     @property
     def headline_rate(self) -> str:
-        """ "9 tháng đầu năm 2022 thực hiện đạt 37,6% kế hoạch" """
-        rate = self.total.total.now.rate
-        if rate is None:
-            return _("%(period)s: nothing was planned") % {"period": self.period.label}
-        return _("%(period)s: execution reached %(rate)s of plan") % {
-            "period": self.period.label,
-            "rate": numbers.format_percent(rate),
-        }
+        """ "9 tháng đầu năm 2022, lũy kế từ đầu năm (15/12/2021–14/09/2022): thực hiện đạt 37,6% kế hoạch" """
+        return self._headline(self.period, self.total.total.now.rate)
+
+    @property
+    def headline_cumulative(self) -> str:
+        """A quarter's cumulative headline beside its own; "" for periods that are cumulative already."""
+        if self.period.cumulative or self.ytd_period is None:
+            return ""
+        return self._headline(self.ytd_period, self.total.ytd_cells[-1].now.rate)
 
     @property
     def headline_registration(self) -> str | None:
@@ -220,14 +336,28 @@ class Dashboard:
 def period_info(
     *, kind: str, year: int, number: int = 1, known: dict | None = None, cal: Calendar | None = None
 ) -> PeriodInfo:
-    """The period's window: the stored ReportingPeriod's dates when it exists, else the cut-off rules."""
+    """The period's own window: the stored ReportingPeriod's dates when it exists, else the cut-off rules.
+    A quarter's own window is not cumulative; six months, nine months and the year are."""
     stored = (known or {}).get((kind, year, number))
     if stored is not None:
         starts_on, ends_on = stored.starts_on, stored.ends_on
     else:
         starts_on, ends_on = period_selectors.window(kind, year, number, cal=cal)
     label = ReportingPeriod(kind=kind, year=year, number=number).label
-    return PeriodInfo(kind, year, number, starts_on, ends_on, label)
+    cumulative = kind != PeriodKind.QUARTER
+    return PeriodInfo(kind, year, number, starts_on, ends_on, label, cumulative, kind == PeriodKind.YEAR)
+
+
+def cumulative_info(
+    *, kind: str, year: int, number: int = 1, known: dict | None = None, cal: Calendar | None = None
+) -> PeriodInfo:
+    """The cumulative window ("lũy kế từ đầu năm") to the period's cut-off: from the start of the year's
+    first quarter window (stored, else the rules) to the period's own cut-off."""
+    own = period_info(kind=kind, year=year, number=number, known=known, cal=cal)
+    if own.cumulative:
+        return own
+    first = period_info(kind=PeriodKind.QUARTER, year=year, number=1, known=known, cal=cal)
+    return PeriodInfo(kind, year, number, first.starts_on, own.ends_on, own.label, cumulative=True)
 
 
 def default_period(today: datetime.date | None = None) -> tuple[int, str, int]:
@@ -247,6 +377,43 @@ def _window_q(period: PeriodInfo, prefix: str = "") -> Q:
     return Q(**{f"{prefix}date__gte": period.starts_on, f"{prefix}date__lte": period.ends_on})
 
 
+def money_q(period: PeriodInfo) -> Q:
+    """Disbursements (of MoneyEntry) counted in a window: the plan year's projects, dated in the window;
+    for the whole-year figure every date (the late money rule in the module docstring)."""
+    plan_year = Q(project__plan_year=period.year)
+    return plan_year if period.whole_year else plan_year & _window_q(period)
+
+
+def drill_params(period: PeriodInfo) -> dict[str, str]:
+    """The project list's query parameters for a window: the plan year and the money dates, so its total
+    row equals the dashboard's cell (no money dates for the whole-year figure: all its money counts)."""
+    params = {"year": str(period.year)}
+    if not period.whole_year:
+        params |= {"money_from": period.starts_on.isoformat(), "money_to": period.ends_on.isoformat()}
+    return params
+
+
+def _straddle_notes(periods: list[PeriodInfo], changed_on: set[datetime.date], rolled: bool) -> list[str]:
+    notes = []
+    for period in periods:
+        for day in sorted(changed_on):
+            if period.starts_on < day <= period.ends_on:
+                values = {"period": period.caption, "day": f"{day:%d/%m/%Y}"}
+                if rolled:
+                    text = _(
+                        "%(period)s spans the reorganisation of provinces of %(day)s: the money of the former "
+                        "provinces, before and after that day, is added to the province they merged into."
+                    )
+                else:
+                    text = _(
+                        "%(period)s spans the reorganisation of provinces of %(day)s: each amount counts for the "
+                        "province recorded on its project, so a former province's row holds its projects' money "
+                        "of the whole window and a merged province's row only its own projects'."
+                    )
+                notes.append(text % values)
+    return list(dict.fromkeys(notes))
+
+
 def _build(
     *,
     ids: set[int],
@@ -258,12 +425,18 @@ def _build(
     number: int,
     rollup: bool,
     today: datetime.date,
+    changed_on: set[datetime.date] = frozenset(),
+    roll_last: bool = False,
 ) -> Dashboard:
+    """`changed_on`: the days provinces changed (a window spanning one gets a note); `roll_last`: count the
+    last-year figures of a province that ended before this year's data began in its successor's row."""
     years = range(min(FIRST_YEAR, year - 1), year + 1)
     known = _stored_periods(years)
     cal = period_selectors.calendar()
     period = period_info(kind=kind, year=year, number=number, known=known, cal=cal)
     last_period = period_info(kind=kind, year=year - 1, number=number, known=known, cal=cal)
+    ytd_period = cumulative_info(kind=kind, year=year, number=number, known=known, cal=cal)
+    ytd_last_period = cumulative_info(kind=kind, year=year - 1, number=number, known=known, cal=cal)
     quarters = {
         (y, n): period_info(kind=PeriodKind.QUARTER, year=y, number=n, known=known, cal=cal)
         for y in years
@@ -279,6 +452,29 @@ def _build(
         key = key_of.get(province_id)
         return rows.get(key) if key is not None else None
 
+    # Same period last year of a province formed by the merger: its predecessors rolled up (a province that
+    # ended before this year's data began has no row of its own to compare with).
+    last_key_of = dict(key_of)
+    rolled: dict[int, list[str]] = defaultdict(list)
+    if roll_last:
+        successor_of = {p.pk: p.successor_id for p in row_provinces}
+        for p in row_provinces:
+            if p.valid_to is not None and p.valid_to < year_start[year] and p.successor_id:
+                target = province_selectors.successor_among(p.successor_id, successor_of, set(rows))
+                if target is not None:
+                    last_key_of[p.pk] = target
+                    rolled[target].append(p.name)
+
+    def last_row_for(province_id: int) -> Row | None:
+        key = last_key_of.get(province_id)
+        return rows.get(key) if key is not None else None
+
+    for pk in ids:  # what each row counts, for its drill-down links
+        if (row := row_for(pk)) is not None:
+            row.ids.add(pk)
+        if (row := last_row_for(pk)) is not None:
+            row.last_ids.add(pk)
+
     # 1. Plans of every year of the series, per province and fund.
     plans = (
         Plan.objects.filter(province_id__in=ids, year__in=list(years))
@@ -289,15 +485,21 @@ def _build(
     planned_by_year: dict[int, Decimal] = defaultdict(Decimal)
     for plan in plans:
         planned_by_year[plan["year"]] += plan["total"]
-        row = row_for(plan["province_id"])
-        if row is not None and plan["year"] in (year, year - 1):
-            side = row.now if plan["year"] == year else row.last
-            side[plan["fund"]].planned += plan["total"]
+        if plan["year"] == year and (row := row_for(plan["province_id"])) is not None:
+            row.now[plan["fund"]].planned += plan["total"]
+            row.ytd[plan["fund"]].planned += plan["total"]
+        elif plan["year"] == year - 1 and (row := last_row_for(plan["province_id"])) is not None:
+            row.last[plan["fund"]].planned += plan["total"]
+            row.ytd_last[plan["fund"]].planned += plan["total"]
 
-    # 2. Disbursements: this period, last year's period, and each quarter's cut-off of every year.
-    in_period = Q(project__plan_year=year, date__gte=year_start[year], date__lte=period.ends_on) | Q(
-        project__plan_year=year - 1, date__gte=year_start[year - 1], date__lte=last_period.ends_on
-    )
+    # 2. Disbursements: the period's own window, its cumulative one, the same two last year, and each
+    # quarter's cut-off of every year (the series), in one grouped query.
+    window_sums = {
+        "now": Sum("amount", filter=money_q(period)),
+        "last": Sum("amount", filter=money_q(last_period)),
+        "ytd": Sum("amount", filter=money_q(ytd_period)),
+        "ytd_last": Sum("amount", filter=money_q(ytd_last_period)),
+    }
     quarter_sums = {
         f"q{n}": Sum(
             "amount",
@@ -313,21 +515,22 @@ def _build(
             kind=MoneyEntry.Kind.DISBURSEMENT,
             project__province_id__in=ids,
             project__plan_year__in=list(years),
-            date__gte=year_start[years[0]],
         )
         .values("project__province_id", "project__plan_year", "project__fund")
-        .annotate(period=Sum("amount", filter=in_period), **quarter_sums)
+        .annotate(**window_sums, **quarter_sums)
         .order_by()
     )
     cumulative: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for entry in money:
-        plan_year = entry["project__plan_year"]
+        plan_year, fund = entry["project__plan_year"], entry["project__fund"]
         for n in (1, 2, 3, 4):
             cumulative[(plan_year, n)] += entry[f"q{n}"] or ZERO
-        row = row_for(entry["project__province_id"])
-        if row is not None and plan_year in (year, year - 1):
-            side = row.now if plan_year == year else row.last
-            side[entry["project__fund"]].disbursed += entry["period"] or ZERO
+        if plan_year == year and (row := row_for(entry["project__province_id"])) is not None:
+            row.now[fund].disbursed += entry["now"] or ZERO
+            row.ytd[fund].disbursed += entry["ytd"] or ZERO
+        elif plan_year == year - 1 and (row := last_row_for(entry["project__province_id"])) is not None:
+            row.last[fund].disbursed += entry["last"] or ZERO
+            row.ytd_last[fund].disbursed += entry["ytd_last"] or ZERO
     series = [
         YearSeries(
             y,
@@ -370,7 +573,7 @@ def _build(
         ),
     )
 
-    # 5. The year's projects by activity content: approved support and disbursed in the period.
+    # 5. The year's projects by activity content: approved support and disbursed in the cumulative window.
     support = (
         Project.objects.filter(province_id__in=ids, plan_year=year, status__in=project_rules.APPROVED_OR_LATER)
         .values("activity_id", "activity__code", "activity__name_vi", "activity__name_en", "activity__heading")
@@ -379,11 +582,9 @@ def _build(
     )
     paid = dict(
         MoneyEntry.objects.filter(
+            money_q(ytd_period),
             kind=MoneyEntry.Kind.DISBURSEMENT,
             project__province_id__in=ids,
-            project__plan_year=year,
-            date__gte=year_start[year],
-            date__lte=period.ends_on,
         )
         .values("project__activity_id")
         .annotate(total=Sum("amount"))
@@ -407,6 +608,13 @@ def _build(
     for row in rows.values():
         total.absorb(row)
     statuses = [(s.value, s.label) for s in ProjectStatus if s.value in seen_statuses]
+    notes = _straddle_notes([period, ytd_period], changed_on, rollup)
+    notes += _straddle_notes([last_period, ytd_last_period], changed_on, rollup or bool(rolled))
+    notes += [
+        _("Same period last year of %(province)s adds up the former provinces merged into it: %(names)s.")
+        % {"province": rows[key].name, "names": ", ".join(sorted(names))}
+        for key, names in rolled.items()
+    ]
     return Dashboard(
         period=period,
         last_period=last_period,
@@ -417,6 +625,9 @@ def _build(
         series=series,
         registration=registration,
         statuses=statuses,
+        ytd_period=ytd_period,
+        ytd_last_period=ytd_last_period,
+        comparison_notes=notes,
     )
 
 
@@ -450,7 +661,7 @@ def regional_figures(
         first, last = period_selectors.window(PeriodKind.YEAR, year, 1)
     row_provinces = sorted(
         {m.province for m in memberships if m.province.pk in ids and _overlaps(m, first, last)},
-        key=lambda p: (p.code_set, p.name),
+        key=lambda p: (p.code_set, vi_sort_key(p.name)),
     )
     keys = {p.pk for p in row_provinces}
     successor_of = {pk: p.successor_id for pk, p in by_pk.items()}
@@ -464,13 +675,19 @@ def regional_figures(
         ids=ids,
         row_provinces=row_provinces,
         key_of=key_of,
-        merged={k: sorted(v) for k, v in merged.items()},
+        merged={k: sorted(v, key=vi_sort_key) for k, v in merged.items()},
         year=year,
         kind=kind,
         number=number,
         rollup=rollup,
         today=today,
+        changed_on=_changed_on(by_pk[pk] for pk in ids),
     )
+
+
+def _changed_on(provinces) -> set[datetime.date]:
+    """The days provinces changed (the day after a province's last day): 01/07/2025 for the merger."""
+    return {p.valid_to + datetime.timedelta(days=1) for p in provinces if p.valid_to is not None}
 
 
 def province_figures(
@@ -481,7 +698,7 @@ def province_figures(
     """
     today = today or timezone.localdate()
     ids = province_selectors.province_family_ids(province_id=province.pk)
-    row_provinces = sorted(Province.objects.filter(pk__in=ids), key=lambda p: (p.code_set, p.name))
+    row_provinces = sorted(Province.objects.filter(pk__in=ids), key=lambda p: (p.code_set, vi_sort_key(p.name)))
     dashboard = _build(
         ids=ids,
         row_provinces=row_provinces,
@@ -492,10 +709,14 @@ def province_figures(
         number=number,
         rollup=False,
         today=today,
+        changed_on=_changed_on(row_provinces),
+        roll_last=True,
     )
     dashboard.total.name = _("Total, %(province)s") % {"province": province.name}
     dashboard.rows = [
-        r for r in dashboard.rows if r.province == province or r.projects or r.total.now.planned or r.total.last.planned
+        r
+        for r in dashboard.rows
+        if r.province == province or r.projects or r.total.now.planned or r.total.last.planned or r.total.last.disbursed
     ]
     dashboard.attention = attention(ids=ids, period=dashboard.period, today=today)
     return dashboard

@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from khuyencong.text import vi_order
 from periods.models import ReportingPeriod
 
 
@@ -74,7 +75,7 @@ class Report(models.Model):
     class Meta:
         verbose_name = _("periodic report")
         verbose_name_plural = _("periodic reports")
-        ordering = ["-period__ends_on", "province__name", "-version"]
+        ordering = ["-period__ends_on", vi_order("province__name"), "-version"]
         constraints = [
             models.UniqueConstraint(
                 fields=["period", "province", "version"],
@@ -95,7 +96,7 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         where = self.province.name if self.province_id else _("Southern region")
-        return f"{self.period} · {where} · v{self.version}"
+        return _("%(period)s · %(where)s · version %(n)s") % {"period": self.period, "where": where, "n": self.version}
 
     @property
     def is_regional(self) -> bool:

@@ -153,3 +153,42 @@ def submitted_report_covering(*, province_ids: set[int], day: datetime.date) -> 
         .order_by("submitted_at")
         .first()
     )
+
+
+# ---- the dashboards' figures, cached by data version -----------------------------------------------------
+# Same arguments and results as reports.figures.regional_figures / province_figures; the value is kept in
+# the cache under the period, the view, the scope, the day and the data version the services bump on every
+# write that moves figures (khuyencong/cachekeys.py), so the next request after a write computes afresh.
+# The periodic reports' snapshots and the conference capture call figures directly: what they freeze is
+# always read from the rows.
+
+
+def regional_figures_cached(
+    *, year: int, kind: str, number: int = 1, rollup: bool, user: User, today: datetime.date | None = None
+):
+    from khuyencong import cachekeys
+    from reports import figures
+
+    today = today or timezone.localdate()
+    scope = province_selectors.province_ids_in_scope(user=user)
+    scope_key = "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
+    return cachekeys.cached(
+        ("regional", year, kind, number, rollup, today.isoformat(), scope_key),
+        lambda: figures.regional_figures(year=year, kind=kind, number=number, rollup=rollup, user=user, today=today),
+    )
+
+
+def province_figures_cached(
+    *, province: Province, year: int, kind: str, number: int = 1, user: User, today: datetime.date | None = None
+):
+    """The caller checks scope (as for figures.province_figures): the figures are the province's, whoever asks."""
+    from khuyencong import cachekeys
+    from reports import figures
+
+    today = today or timezone.localdate()
+    return cachekeys.cached(
+        ("province", province.pk, year, kind, number, today.isoformat()),
+        lambda: figures.province_figures(
+            province=province, year=year, kind=kind, number=number, user=user, today=today
+        ),
+    )

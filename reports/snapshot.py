@@ -36,6 +36,8 @@ def _row(row: figures.Row) -> dict:
         "merged": row.merged,
         "now": {fund: _figures(value) for fund, value in row.now.items()},
         "last": {fund: _figures(value) for fund, value in row.last.items()},
+        "ytd": {fund: _figures(value) for fund, value in row.ytd.items()},
+        "ytd_last": {fund: _figures(value) for fund, value in row.ytd_last.items()},
         "statuses": row.statuses,
         "late": row.late,
         "projects": row.projects,
@@ -51,6 +53,10 @@ def _period(period: figures.PeriodInfo) -> dict:
         "starts_on": period.starts_on.isoformat(),
         "ends_on": period.ends_on.isoformat(),
         "label": str(period.label),
+        "cumulative": period.cumulative,
+        "title": str(period.title),
+        "window_label": period.window_label,
+        "note": str(period.note),
     }
 
 
@@ -70,8 +76,9 @@ def _dashboard(report: Report, today: datetime.date):
     )
 
 
-def _projects(report: Report, today: datetime.date) -> list[dict]:
-    """The province's projects of the year with their progress in the period's last quarter."""
+def _projects(report: Report, today: datetime.date, window: figures.PeriodInfo) -> list[dict]:
+    """The province's projects of the year with their progress in the period's last quarter and their money
+    of the cumulative window (every date for the whole-year figure), so their total is the report's."""
     period = report.period
     quarter_number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(
         period.kind, period.number
@@ -85,7 +92,8 @@ def _projects(report: Report, today: datetime.date) -> list[dict]:
                 province_id__in=province_selectors.province_family_ids(province_id=report.province_id),
                 plan_year=period.year,
             ).select_related("activity"),
-            until=period.ends_on,
+            since=None if window.whole_year else window.starts_on,
+            until=None if window.whole_year else window.ends_on,
         )
         .prefetch_related(Prefetch("progress_updates", queryset=progress, to_attr="period_progress"))
         .order_by("code")
@@ -169,8 +177,14 @@ def _build(report: Report, *, today: datetime.date) -> dict:
     dashboard = _dashboard(report, today)
     data = {
         "built_at": timezone.now().isoformat(),
+        # the period's own window ("now"/"last" of the rows) and the cumulative one ("ytd"/"ytd_last"): the
+        # same for six months, nine months and the year; "windows" lists those a report shows
         "period": _period(dashboard.period),
         "last_period": _period(dashboard.last_period),
+        "ytd_period": _period(dashboard.ytd_period),
+        "ytd_last_period": _period(dashboard.ytd_last_period),
+        "windows": [t.which for t in dashboard.tables],
+        "comparison_notes": [str(note) for note in dashboard.comparison_notes],
         "province": report.province.name if report.province_id else None,
         "rows": [_row(row) for row in dashboard.rows],
         "total": _row(dashboard.total),
@@ -196,8 +210,9 @@ def _build(report: Report, *, today: datetime.date) -> dict:
             "provinces": dashboard.registration.provinces,
         },
         "headline_rate": str(dashboard.headline_rate),
+        "headline_cumulative": str(dashboard.headline_cumulative),
         "headline_registration": dashboard.headline_registration,  # None: registration never opened
-        "projects": [] if report.is_regional else _projects(report, today),
+        "projects": [] if report.is_regional else _projects(report, today, dashboard.ytd_period),
         "timeliness": _timeliness(report, today) if report.is_regional else [],
         "heading": heading(report, today),
         "behind": [p.code for p in dashboard.attention.get("behind", [])],

@@ -71,14 +71,67 @@ def _href(base: str | None, **params) -> str | None:
     return f"{base}?{urlencode({k: v for k, v in params.items() if v not in (None, '', 'total')})}"
 
 
-def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetime.date) -> dict:
+def _drill(base: str | None, period: figures.PeriodInfo, fund: str, *, province=None, only: bool = False):
+    """The project list behind a figure: the province (with the provinces merged into it unless `only`),
+    the fund, the plan year and the money window, so the list's total row equals the cell."""
+    if base is None:
+        return None
+    params = {"fund": fund, "province": province.pk if province is not None else None, **figures.drill_params(period)}
+    if only:
+        params["province_only"] = "1"
+    return _href(base, **params)
+
+
+def _row_drill(base: str | None, row: figures.Row, period: figures.PeriodInfo, fund: str, *, last: bool = False):
+    """A row's figure: a row counting only its own province asks for that province alone."""
+    if row.province is None:
+        return _drill(base, period, fund)
+    counted = row.last_ids if last else row.ids
+    return _drill(base, period, fund, province=row.province, only=counted <= {row.province.pk})
+
+
+def _tables(dashboard: figures.Dashboard, base: str | None, province=None) -> list[dict]:
+    """The execution tables with a drill-down link for each cell (this year's and last year's figures);
+    the total row links to the province with its merged ones on a province dashboard, to the list otherwise."""
+
+    def row_links(row, cells, t):
+        return [
+            (
+                cell,
+                _row_drill(base, row, t.period, cell.fund),
+                _row_drill(base, row, t.last_period, cell.fund, last=True),
+            )
+            for cell in cells
+        ]
+
+    def total_links(cells, t):
+        return [
+            (
+                cell,
+                _drill(base, t.period, cell.fund, province=province),
+                _drill(base, t.last_period, cell.fund, province=province),
+            )
+            for cell in cells
+        ]
+
+    return [
+        {
+            "table": t,
+            "lines": [(row, row_links(row, cells, t)) for row, cells in t.lines],
+            "total": total_links(t.total, t),
+        }
+        for t in dashboard.tables
+    ]
+
+
+def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetime.date, province=None) -> dict:
     base = _list_url()
     year = dashboard.period.year
     bars = [
-        charts.Bar(row.name, row.total.now.rate, _href(base, province=row.province.pk, year=year))
+        charts.Bar(row.name, row.total.now.rate, _row_drill(base, row, dashboard.period, "total"))
         for row in dashboard.rows
     ]
-    what = _("Execution rate by province, %(period)s") % {"period": dashboard.period.label}
+    what = _("Execution rate by province, %(period)s") % {"period": dashboard.period.caption}
     rate_chart = charts.rate_bars(
         bars,
         title=what,
@@ -92,7 +145,7 @@ def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetim
     )
     activity_chart = charts.activity_bars(
         dashboard.by_activity,
-        title=_("Approved support and disbursement by activity, %(period)s") % {"period": dashboard.period.label},
+        title=_("Approved support and disbursement by activity, %(period)s") % {"period": dashboard.ytd_period.caption},
         desc=_("For each activity content, the support approved for the year's projects and the amount disbursed."),
     )
     return {
@@ -101,6 +154,9 @@ def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetim
         "years": list(range(today.year, figures.FIRST_YEAR - 1, -1)),
         "period_labels": period_labels(),
         "list_url": base,
+        "tables": _tables(dashboard, base, province),
+        "headline_url": _drill(base, dashboard.period, "total", province=province),
+        "headline_ytd_url": _drill(base, dashboard.ytd_period, "total", province=province),
         "rate_chart": rate_chart,
         "series_chart": series_chart,
         "activity_chart": activity_chart,
@@ -120,7 +176,7 @@ def regional_dashboard(request):
         return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
     today = timezone.localdate()
     choice = _choice(request, today)
-    dashboard = figures.regional_figures(
+    dashboard = report_selectors.regional_figures_cached(
         year=choice["year"],
         kind=choice["kind"],
         number=choice["number"],
@@ -136,13 +192,13 @@ def regional_dashboard(request):
             row.province.code_set,
             row.province.name,
             row.total.now.rate,
-            _href(base, province=row.province.pk, year=dashboard.period.year),
+            _row_drill(base, row, dashboard.period, "total"),
         )
         for row in dashboard.rows
     ]
     context["tile_map"] = charts.tile_map(
         tiles,
-        title=_("Map of execution rates, %(period)s") % {"period": dashboard.period.label},
+        title=_("Map of execution rates, %(period)s") % {"period": dashboard.period.caption},
         desc=_("Each province at its approximate place, coloured by execution-rate band, with its rate written."),
     )
     stored = ReportingPeriod.objects.filter(kind=choice["kind"], year=choice["year"], number=choice["number"]).first()
@@ -161,7 +217,7 @@ def province_dashboard(request, pk: int):
     today = timezone.localdate()
     choice = _choice(request, today)
     choice["rollup"] = False
-    dashboard = figures.province_figures(
+    dashboard = report_selectors.province_figures_cached(
         province=province,
         year=choice["year"],
         kind=choice["kind"],
@@ -169,7 +225,7 @@ def province_dashboard(request, pk: int):
         user=request.user,
         today=today,
     )
-    context = _context(request, dashboard, choice, today)
+    context = _context(request, dashboard, choice, today, province)
     context["province"] = province
     context["attention"] = [
         ("overdue", _("Overdue: past their end date and still running"), dashboard.attention["overdue"]),

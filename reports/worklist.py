@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong.text import vi_order
 from notices.worklist import LIMIT, Item, Section
 from periods.models import EntryException
 from provinces.models import User
@@ -146,7 +147,9 @@ def late_provinces(*, user: User) -> Section:
     """Provinces whose report is past its deadline and not submitted; very late after REPORTS_VERY_LATE_DAYS."""
     today = timezone.localdate()
     very_late_before = today - datetime.timedelta(days=settings.REPORTS_VERY_LATE_DAYS)
-    rows = _recent_drafts(user).filter(period__deadline__lt=today).order_by("period__deadline", "province__name")
+    rows = (
+        _recent_drafts(user).filter(period__deadline__lt=today).order_by("period__deadline", vi_order("province__name"))
+    )
 
     def item(row: Report) -> Item:
         very_late = row.period.deadline < very_late_before

@@ -146,6 +146,7 @@ def test_the_commendation_export_lists_figures_with_definitions(client, tay_ninh
     book = load_workbook(io.BytesIO(response.content))
     rows = list(book.worksheets[0].iter_rows(values_only=True))
     assert "không phải" in rows[0][0]  # labelled: not an official ranking
+    assert all("counted" not in str(h) for h in rows[1]) and any("đạt / phải có" in str(h) for h in rows[1])
     tay_ninh = next(r for r in rows[2:] if r[0] == "Tây Ninh")
     assert tay_ninh[1] == 38.7
     definitions = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))

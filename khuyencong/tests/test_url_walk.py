@@ -196,6 +196,15 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         errors=[{"row": 2, "column": "x", "message": MARKER}],
         created_by=tayninh_officer,
     )
+    from projects.models import ProjectImport
+
+    project_import = ProjectImport.objects.create(
+        province=tay_ninh,
+        original_name=f"{MARKER}.xlsx",
+        status="refused",
+        errors=[{"sheet": "Đề án", "row": 2, "column": "x", "message": MARKER}],
+        created_by=tayninh_officer,
+    )
     from notices import services as notice_services
 
     notice_services.heartbeat_record(name="worker")  # /healthz/worker answers 503 until a worker has run
@@ -212,6 +221,7 @@ def tayninh_data(tayninh_officer, tayninh_approver, ministry_staff):
         "collaborator": collaborator,
         "need": need,
         "grid_import": grid_import,
+        "project_import": project_import,
         "notice": notice,
         "project": project,
         "adjustment": project.adjustments.get(),
@@ -241,6 +251,7 @@ def _object_for(name: str, param: str) -> str | None:
         ("projects:adjustment_decide", "adjustment_pk"): "adjustment",
         ("projects:money_correct", "entry_pk"): "money_entry",
         ("projects:grid_import_job", "pk"): "grid_import",
+        ("projects:import_job", "pk"): "project_import",
         ("api:project-money-entry-correction", "entry_id"): "money_entry",
         ("conferences:delegate_withdraw", "pk"): "delegate",
         ("conferences:followup_evidence", "pk"): "followup",

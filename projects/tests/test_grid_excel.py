@@ -54,6 +54,8 @@ def three(tayninh_officer, tayninh_approver):
 def _download(client, period):
     response = client.get(reverse("projects:grid_export", args=[key(period)]))
     assert response.status_code == 200 and response["Content-Type"] == grid_excel.XLSX_TYPE
+    if period.kind == "quarter":  # named in the portal's words: ky-nay-quy-4-2026.xlsx
+        assert f'ky-nay-quy-{period.number}-{period.year}.xlsx"' in response["Content-Disposition"]
     return load_workbook(io.BytesIO(response.content))
 
 

@@ -335,7 +335,22 @@ def test_the_workbook_reads_back_with_frozen_headers_filters_formats_and_totals(
 ):
     province = _submit(generated["tayninh"], tayninh_approver, django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(documents.report_xlsx(province)))
-    assert book.sheetnames == ["Tổng hợp", "Theo địa bàn", "Theo nội dung", "Theo năm", "Đề án"]
+    # a quarter: its own window, then the cumulative one; the notes say how the merger's window was counted
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Theo địa bàn",
+        "Lũy kế từ đầu năm",
+        "Lũy kế theo địa bàn",
+        "Theo nội dung",
+        "Theo năm",
+        "Đề án",
+        "Ghi chú",
+    ]
+    assert "15/06/2026 đến 14/09/2026" in book["Tổng hợp"]["A1"].value
+    cumulative = book["Lũy kế từ đầu năm"]
+    assert "Lũy kế từ đầu năm đến hết quý 3/2026, số liệu từ 15/12/2025 đến 14/09/2026" in cumulative["A1"].value
+    assert cumulative.cell(6, 9).value == pytest.approx(-10.0) and cumulative.cell(3, 9).value == "Tăng/giảm (điểm)"
+    assert "01/07/2025" in book["Ghi chú"]["A4"].value
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:")
         assert all(sheet.column_dimensions[letter].width >= 8 for letter in "AB")
@@ -357,7 +372,16 @@ def test_the_workbook_reads_back_with_frozen_headers_filters_formats_and_totals(
 
     regional = _submit(generated["regional"], ministry_staff, django_capture_on_commit_callbacks)
     book = load_workbook(io.BytesIO(documents.report_xlsx(regional)))
-    assert book.sheetnames == ["Tổng hợp", "Theo tỉnh", "Theo nội dung", "Theo năm", "Tình hình báo cáo"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Theo tỉnh",
+        "Lũy kế từ đầu năm",
+        "Lũy kế theo tỉnh",
+        "Theo nội dung",
+        "Theo năm",
+        "Tình hình báo cáo",
+        "Ghi chú",
+    ]
     status = book["Tình hình báo cáo"]
     assert status.freeze_panes == "A4" and status.auto_filter.ref == "A3:D12"  # 9 provinces
     assert status.cell(13, 4).value == "đúng hạn 0; chậm 1; chưa gửi 8"

@@ -111,9 +111,12 @@ def test_page_shows_the_hand_worked_figures(client, hand_data, ministry_staff):
     assert total[:4] == ["1.200.000.000 đ", "300.000.000 đ", "25,0%", "18,1%"] and "+6,9" in total[4]
     assert cells_of(html, "Thành phố Cần Thơ")[10:14] == ["0 đ", "0 đ", "—", "50,0%"]
     assert "02/02 tỉnh đã đăng ký" in html and "25,0%" in html
-    # drill-down: the numbers link to the project list with the filters behind them
+    # drill-down: the numbers link to the project list with the filters behind them, money to the cut-off
     tn = hand_data["tn_new"].pk
-    assert f"/projects/?province={tn}&amp;year=2025&amp;fund=local" in html
+    assert (
+        f"/projects/?fund=local&amp;province={tn}&amp;year=2025&amp;money_from=2024-12-15&amp;money_to=2025-09-14"
+        in html
+    )
     assert f"?province={tn}&amp;year=2025&amp;late=1" in html
     # charts are SVG with text alternatives; the two whose bars link are groups (links in an image would nest)
     assert (

@@ -5,11 +5,13 @@
   if (!box) { return; }
   var bar = document.getElementById("import-progress");
   var count = document.getElementById("import-count");
+  var status = document.getElementById("import-status");
   function poll() {
     window.fetch(box.dataset.statusUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (job) {
         if (job.finished) { window.location.reload(); return; }
+        if (job.label && status) { status.textContent = job.label; }
         bar.max = job.total || 1;
         bar.value = job.done;
         count.textContent = job.done + "/" + job.total;

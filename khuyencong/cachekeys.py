@@ -1,0 +1,104 @@
+"""Cached figures and the data version that makes them stale.
+
+The dashboards' figures are computed from many rows (plans, money entries, progress, registrations, the
+provinces and their merger, the stored periods). Instead of tracking which write touches which figure,
+every service that writes such rows calls `bump()`: one number in the cache, the data version, goes up
+when the write's transaction commits. `cached(key_parts, compute)` keys a value by that version (and by
+the caller's parts: period, view, scope, day), so the next request after a write finds no entry and
+computes the figures again; entries of old versions are never read again and expire on their own.
+
+Why on commit, not at the call: a request that reads the version between the bump and the commit would
+compute figures without the write and store them under the new version, where they would stay. After the
+commit, a request that read the old version can only store fresh figures under a key nobody reads any
+more. A rolled-back write registers a callback that never runs, so it bumps nothing.
+
+With REDIS_URL the cache (and so the version) is shared by every process; `incr` is atomic in Redis. When
+the version is missing (first use, or evicted), it starts again from the clock in microseconds, above any
+version used before, so an old entry can never be mistaken for a current one.
+
+This module sits in khuyencong, below nothing: the apps' services (provinces up to reports) call it.
+"""
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import translation
+
+VERSION_KEY = "figures:data-version"
+T = TypeVar("T")
+
+
+def version() -> int:
+    """The current data version (created from the clock when missing)."""
+    value = cache.get(VERSION_KEY)
+    if value is None:
+        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
+        value = cache.get(VERSION_KEY)
+    return int(value)
+
+
+def _increment() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # missing (evicted, or never read): a fresh version is already above every old one
+        version()
+
+
+def bump(*, using: str | None = None) -> None:
+    """The figures change when the current transaction commits (at once outside a transaction).
+
+    Not twice for one transaction: when a bump is already registered at this level or an enclosing one (its
+    savepoints all still open), it runs on the same commit, so this one is left out. An import that calls
+    bump() once at the top of its transaction writes its 5,000 rows through the services with one callback.
+    """
+    connection = transaction.get_connection(using)
+    if connection.in_atomic_block:
+        open_savepoints = set(connection.savepoint_ids)
+        for sids, func, _robust in connection.run_on_commit:
+            if func is _increment and sids <= open_savepoints:
+                return
+    transaction.on_commit(_increment, using=using)
+
+
+def is_bump(callback) -> bool:
+    """Whether an on-commit callback is a bump (tests that count the tasks a service queues leave it out)."""
+    return callback is _increment
+
+
+def key(key_parts: Iterable) -> str:
+    """The cache key of a value at the current data version, in the active language (labels are translated
+    when figures are built)."""
+    parts = [str(part) for part in key_parts]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    return f"figures:v{version()}:{translation.get_language()}:{parts[0] if parts else ''}:{digest}"
+
+
+def cached(key_parts: Iterable, compute: Callable[[], T]) -> T:
+    """compute(), or its value stored for the same parts at the current data version."""
+    cache_key = key(key_parts)
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+    return value
+
+
+class BumpsDataVersion:
+    """For a ModelAdmin of rows the figures read (plans, entries, provinces…): edits in the admin bump too."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        bump()

@@ -1,0 +1,235 @@
+"""The dashboards' figures are cached by data version: every write path that moves a figure bumps it, so the
+next request shows the new figure; a rolled-back write bumps nothing; a warm dashboard asks fewer queries.
+
+Each test warms the cache with one request, writes through the service (its transaction committed, as in a
+request: django_capture_on_commit_callbacks runs the on-commit callbacks the test's own transaction holds
+back), and reads the page again.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import transaction
+from django.urls import reverse
+from freezegun import freeze_time
+
+from khuyencong import cachekeys
+from projects import services
+from projects.models import Fund, Plan
+from projects.tests import factories
+from reports import figures
+from reports import selectors as report_selectors
+
+pytestmark = pytest.mark.django_db
+PARAMS = {"year": 2026, "period": "year"}
+
+
+@pytest.fixture
+def tayninh(tayninh_officer):
+    return tayninh_officer.unit.province
+
+
+def province_page(client, user, province):
+    client.force_login(user)
+    response = client.get(reverse("reports:province_dashboard", args=[province.pk]), PARAMS)
+    assert response.status_code == 200
+    return response.context["d"]
+
+
+def regional_page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("reports:regional_dashboard"), PARAMS | {"view": "today"})
+    assert response.status_code == 200
+    return response.context["d"]
+
+
+def running_project(officer, approver, **extra):
+    return factories.approve(factories.make_project(by=officer, **extra), officer=officer, approver=approver)
+
+
+def test_the_version_goes_up_on_commit_only(django_capture_on_commit_callbacks):
+    start = cachekeys.version()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for _ in range(3):  # one transaction, one bump
+            cachekeys.bump()
+        assert cachekeys.version() == start  # not before the commit
+    assert len(callbacks) == 1
+    assert cachekeys.version() == start + 1
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        try:
+            with transaction.atomic():
+                cachekeys.bump()
+                raise RuntimeError
+        except RuntimeError:
+            pass
+    assert callbacks == [] and cachekeys.version() == start + 1  # rolled back: nothing bumped
+    cache.delete(cachekeys.VERSION_KEY)  # evicted: a new version from the clock, above every old one
+    assert cachekeys.version() > start + 1
+
+
+def test_cached_computes_once_per_version(django_capture_on_commit_callbacks):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"planned": Decimal(5)}
+
+    assert cachekeys.cached(("t", 1), compute) == {"planned": Decimal(5)}
+    assert cachekeys.cached(("t", 1), compute) == {"planned": Decimal(5)}
+    assert len(calls) == 1
+    cachekeys.cached(("t", 2), compute)  # other parts, another entry
+    assert len(calls) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        cachekeys.bump()
+    cachekeys.cached(("t", 1), compute)
+    assert len(calls) == 3
+
+
+def test_money_entry_and_its_correction_show_on_the_next_request(
+    client, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+):
+    project = running_project(tayninh_officer, tayninh_approver)
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = services.money_entry_add(
+            project=project, by=tayninh_officer, kind="disbursement", amount=40_000_000, date=datetime.date(2026, 6, 1)
+        )
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 40_000_000
+    with django_capture_on_commit_callbacks(execute=True):
+        services.money_entry_correct(entry=entry, by=tayninh_approver, reason="Nhập thừa", amount=10_000_000)
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 30_000_000
+
+
+def test_progress_shows_on_the_next_request(
+    client, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+):
+    """The province dashboard lists running projects with no progress for the latest quarter."""
+    project = running_project(tayninh_officer, tayninh_approver)
+    silent = province_page(client, tayninh_officer, tayninh).attention["silent"]
+    assert [p.pk for p in silent] == [project.pk]
+    from periods import selectors as period_selectors
+    from periods import services as period_services
+
+    quarter = period_selectors.current_quarter()
+    with django_capture_on_commit_callbacks(execute=True):
+        period = period_services.period_stored(quarter)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.progress_save(project=project, period=period, by=tayninh_officer, completion_percent=40)
+    assert province_page(client, tayninh_officer, tayninh).attention["silent"] == []
+
+
+def test_plan_written_in_the_admin_shows_on_the_next_request(
+    client, administrator, ministry_staff, tayninh, django_capture_on_commit_callbacks
+):
+    assert regional_page(client, ministry_staff).total.now["local"].planned == 0
+    client.force_login(administrator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:projects_plan_add"),
+            {"province": tayninh.pk, "year": 2026, "fund": Fund.LOCAL, "planned_amount": "700000000", "note": ""},
+        )
+    assert response.status_code == 302 and Plan.objects.filter(province=tayninh, year=2026).exists()
+    assert regional_page(client, ministry_staff).total.now["local"].planned == 700_000_000
+
+
+def test_registration_shows_on_the_next_request(
+    client, ministry_staff, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_open(plan_year=2027, deadline=datetime.date(2026, 9, 30), by=ministry_staff)
+    project = factories.make_project(
+        by=tayninh_officer,
+        fund=Fund.NATIONAL,
+        year=2027,
+        start=datetime.date(2027, 3, 1),
+        end=datetime.date(2027, 10, 1),
+        support=300_000_000,
+    )
+    services.project_transition(project=project, action="submit", by=tayninh_officer)
+    assert regional_page(client, ministry_staff).registration.on_time == 0
+    with freeze_time("2026-09-20"), django_capture_on_commit_callbacks(execute=True):
+        services.registration_submit(province=tayninh, plan_year=2027, by=tayninh_approver)
+    assert regional_page(client, ministry_staff).registration.on_time == 1
+
+
+def test_approval_shows_on_the_next_request(
+    client, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = factories.make_project(by=tayninh_officer)
+        services.project_transition(project=project, action="submit", by=tayninh_officer)
+    before = province_page(client, tayninh_officer, tayninh).total.statuses
+    assert before.get("approved", 0) == 0 and before.get("registered") == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.project_transition(project=project, action="approve", by=tayninh_approver)
+    after = province_page(client, tayninh_officer, tayninh).total.statuses
+    assert after.get("approved") == 1 and after.get("registered", 0) == 0
+
+
+def test_a_write_without_commit_leaves_the_cached_figures(client, tayninh_officer, tayninh_approver, tayninh):
+    """The other side of the tests above: the figures do come from the cache until the version moves
+    (here the test's transaction never commits, so the on-commit bump never runs)."""
+    project = running_project(tayninh_officer, tayninh_approver)
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
+    services.money_entry_add(
+        project=project, by=tayninh_officer, kind="disbursement", amount=40_000_000, date=datetime.date(2026, 6, 1)
+    )
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
+    fresh = figures.province_figures(province=tayninh, year=2026, kind="year", user=tayninh_officer)
+    assert fresh.total.now["local"].disbursed == 40_000_000
+
+
+def test_cached_figures_equal_the_computed_ones(ministry_staff, tayninh_officer, tayninh_approver, tayninh):
+    project = running_project(tayninh_officer, tayninh_approver)
+    services.money_entry_add(
+        project=project, by=tayninh_officer, kind="disbursement", amount=25_000_000, date=datetime.date(2026, 5, 1)
+    )
+    args = {"year": 2026, "kind": "year", "number": 1, "rollup": True, "user": ministry_staff}
+    direct = figures.regional_figures(**args)
+    for _ in range(2):  # cold, then warm
+        via_cache = report_selectors.regional_figures_cached(**args)
+        assert [(r.name, r.cells, r.statuses) for r in via_cache.rows] == [
+            (r.name, r.cells, r.statuses) for r in direct.rows
+        ]
+        assert via_cache.series == direct.series and via_cache.registration == direct.registration
+
+
+def test_scope_and_province_are_part_of_the_key(client, tayninh_officer, cantho_officer, tayninh_approver, tayninh):
+    project = running_project(tayninh_officer, tayninh_approver)
+    services.money_entry_add(
+        project=project, by=tayninh_officer, kind="disbursement", amount=10_000_000, date=datetime.date(2026, 4, 1)
+    )
+    cantho = cantho_officer.unit.province
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 10_000_000
+    assert province_page(client, cantho_officer, cantho).total.now["local"].disbursed == 0
+
+
+def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_officer, tayninh, django_assert_num_queries):
+    """Pinned cold and warm (the session refresh and the first sign-in's writes out of the way first).
+
+    Regional, cold 16: session, user, cut-off rules (the default period), memberships, stored periods, cut-off
+    rules (the figures' calendar), plans, money, projects by status, registrations, activity money, activity
+    support, region count, then who has reported (the stored period, the region's provinces, their reports).
+    Warm 6: session, user, cut-off rules, and who has reported (3): the figures' ten queries are gone.
+    Province, cold 21: session, user, the province in scope (2 scope ids + the row), cut-off rules, its family
+    (2 ids + the rows), stored periods, cut-off rules, the figures' seven, the three attention lists. Warm 6:
+    session, user, the province in scope (3), cut-off rules (the default period).
+    """
+    from periods import services as period_services
+
+    period_services.period_get_or_create(kind="year", year=2026)  # who has reported: its three queries run
+    for user, url, params, cold, warm in [
+        (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 16, 6),
+        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 21, 6),
+    ]:
+        client.force_login(user)
+        assert client.get(url, {"year": 2025}).status_code == 200
+        cache.clear()
+        client.force_login(user)
+        assert client.get(url, {"year": 2025}).status_code == 200
+        with django_assert_num_queries(cold):
+            assert client.get(url, params).status_code == 200
+        with django_assert_num_queries(warm):
+            assert client.get(url, params).status_code == 200
