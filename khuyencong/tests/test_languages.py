@@ -45,6 +45,7 @@ SAME_IN_BOTH = {
     "ID",
     "dd/mm/yyyy",
     "%(truncated_text)s…",
+    "%(title)s (%(window)s)",  # a figure's title with its window: words on both sides come translated
 }
 # Words of the interface that a Vietnamese page must not show in English, besides every status label.
 ENGLISH_WORDS = [
