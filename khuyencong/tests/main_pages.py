@@ -70,8 +70,17 @@ def main_pages() -> list[tuple[str | None, str]]:
             (user, reverse("account:profile")),
             (user, reverse("account:password_change")),
             (user, reverse("api:tokens")),
+            (user, reverse("notices:list")),
+            (user, reverse("products:list")),
+            (user, reverse("products:figures")),
+            (user, reverse("products:certified")),
+            (user, reverse("network:coverage")),
+            (user, reverse("network:province", args=[tayninh.pk])),
+            (user, reverse("evaluation:list") + f"?year={year}"),
         ]
     pages += [
+        (OFFICER, reverse("network:collaborator_new", args=[tayninh.pk])),
+        (OFFICER, reverse("products:round_create")),
         (OFFICER, reverse("projects:create")),
         (OFFICER, reverse("projects:edit", args=[draft.pk])),
         (OFFICER, reverse("projects:import")),
