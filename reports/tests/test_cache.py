@@ -209,20 +209,21 @@ def test_scope_and_province_are_part_of_the_key(client, tayninh_officer, cantho_
 def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_officer, tayninh, django_assert_num_queries):
     """Pinned cold and warm (the session refresh and the first sign-in's writes out of the way first).
 
-    Regional, cold 16: session, user, cut-off rules (the default period), memberships, stored periods, cut-off
-    rules (the figures' calendar), plans, money, projects by status, registrations, activity money, activity
-    support, region count, then who has reported (the stored period, the region's provinces, their reports).
-    Warm 6: session, user, cut-off rules, and who has reported (3): the figures' ten queries are gone.
-    Province, cold 21: session, user, the province in scope (2 scope ids + the row), cut-off rules, its family
-    (2 ids + the rows), stored periods, cut-off rules, the figures' seven, the three attention lists. Warm 6:
+    Regional, cold 15: session, user, cut-off rules (the default period), memberships, stored periods, cut-off
+    rules (the figures' calendar), plans, money, projects by status, registrations (the headline counts the rows
+    the registration was opened to, so no separate region count), activity money, activity support, then who
+    has reported (the stored period, the region's provinces, their reports).
+    Warm 6: session, user, cut-off rules, and who has reported (3): the figures' nine queries are gone.
+    Province, cold 20: session, user, the province in scope (2 scope ids + the row), cut-off rules, its family
+    (2 ids + the rows), stored periods, cut-off rules, the figures' six, the three attention lists. Warm 6:
     session, user, the province in scope (3), cut-off rules (the default period).
     """
     from periods import services as period_services
 
     period_services.period_get_or_create(kind="year", year=2026)  # who has reported: its three queries run
     for user, url, params, cold, warm in [
-        (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 16, 6),
-        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 21, 6),
+        (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 15, 6),
+        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 20, 6),
     ]:
         client.force_login(user)
         assert client.get(url, {"year": 2025}).status_code == 200
