@@ -545,11 +545,41 @@ class SupportCeiling(models.Model):
         return f"{self.activity.code} {self.variant} · {self.legal_basis}".replace("  ", " ")
 
 
+class BackgroundImport(models.Model):
+    """What every spreadsheet read by a Celery task keeps while the officer waits: whose it is, how far the
+    check has gone, the errors by sheet, row and column, and when it finished. Each kind adds its own status
+    words and result."""
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    original_name = models.CharField(max_length=255)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)  # sheet, row, column, message: as the page shows them
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)  # each kind's Status
+
+    @property
+    def percent_done(self) -> int:
+        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
+
+
 def grid_import_path(instance, filename):
     return f"grid-imports/{instance.created_by_id}/{instance.period_id}/{filename}"
 
 
-class GridImport(models.Model):
+class GridImport(BackgroundImport):
     """An uploaded period spreadsheet too large to be read while the officer waits: checked and saved by a
     Celery task (projects.tasks.grid_import_run), all or nothing, with its progress and result kept here."""
 
@@ -562,43 +592,23 @@ class GridImport(models.Model):
         FAILED = "failed", _("failed")
 
     period = models.ForeignKey("periods.ReportingPeriod", on_delete=models.PROTECT, related_name="+")
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=grid_import_path)
-    original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
     saved = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundImport.Meta):
         verbose_name = _("period spreadsheet import")
         verbose_name_plural = _("period spreadsheet imports")
-        ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="grid_import_progress_bounded"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
-
-    @property
-    def percent_done(self) -> int:
-        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
 
 
 def project_import_path(instance, filename):
     return f"project-imports/{instance.created_by_id}/{filename}"
 
 
-class ProjectImport(models.Model):
+class ProjectImport(BackgroundImport):
     """A project workbook too large to be read while the officer waits: checked and written by a Celery task
     (projects.tasks.project_import_run), all or nothing, with its progress and result kept here. The file is
     kept until the task has finished with it."""
@@ -611,33 +621,13 @@ class ProjectImport(models.Model):
         REFUSED = "refused", _("refused: nothing imported")
         FAILED = "failed", _("failed")
 
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=project_import_path, blank=True)
-    original_name = models.CharField(max_length=255)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)  # created, updated (already present), money
-    errors = models.JSONField(default=list, blank=True)  # sheet, row, column, message: as the page shows them
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
+    class Meta(BackgroundImport.Meta):
         verbose_name = _("project workbook import")
         verbose_name_plural = _("project workbook imports")
-        ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(rows_done__lte=F("rows_total")), name="project_import_progress_bounded"),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.original_name} ({self.get_status_display()})"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (self.Status.DONE, self.Status.REFUSED, self.Status.FAILED)
-
-    @property
-    def percent_done(self) -> int:
-        return int(self.rows_done * 100 / self.rows_total) if self.rows_total else 0
