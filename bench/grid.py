@@ -25,6 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from common import ensure_database  # noqa: E402 - after the path is set
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "khuyencong.settings")
 SIZES = (25, 100, 300)
 
@@ -35,25 +38,6 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--scale", type=int, default=10)
     parser.add_argument("--repeat", type=int, default=7)
     return parser.parse_args()
-
-
-def ensure_database() -> None:
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        return
-    import dj_database_url
-    import psycopg2
-
-    config = dj_database_url.parse(url)
-    conn = psycopg2.connect(
-        dbname="postgres", user=config["USER"], host=config["HOST"], port=config["PORT"], password=config["PASSWORD"]
-    )
-    conn.autocommit = True
-    with conn.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [config["NAME"]])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{config["NAME"]}"')
-    conn.close()
 
 
 class Counter:

@@ -40,7 +40,7 @@ def timed(function) -> tuple[float, int]:
 def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to a database of your own (it is migrated and filled).")
-    from dashboard import ensure_database
+    from common import ensure_database
 
     ensure_database()
     import django

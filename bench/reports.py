@@ -60,7 +60,7 @@ def measure(report) -> dict:
 def main() -> None:
     if not os.environ.get("DATABASE_URL"):
         sys.exit("Set DATABASE_URL to a database of your own (it is migrated and reseeded).")
-    from dashboard import ensure_database
+    from common import ensure_database
 
     ensure_database()
     import django
