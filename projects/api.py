@@ -22,6 +22,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from khuyencong import api, api_filters, filetypes
+from khuyencong.text import vi_order
 from periods.models import ReportingPeriod
 from projects import rules, selectors, services
 from projects.models import (
@@ -37,7 +38,7 @@ from projects.models import (
     Status,
 )
 from provinces import selectors as province_selectors
-from provinces.models import ActivityContent, Commune, Province, Unit
+from provinces.models import ActivityContent, Commune, Province, Unit, UnitName
 
 
 class PlanSerializer(serializers.ModelSerializer):
@@ -328,9 +329,10 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 
 class ProjectListSerializer(serializers.BaseSerializer):
-    """The list's rows, the same JSON as ProjectSerializer, built flat from rows the list prefetched into plain
-    lists (`_project_list_queryset`): no nested serializers, no related-manager queryset per row. The time zone
-    and period labels are worked out once per response. `test_list_rows_equal_the_detail` holds the two equal.
+    """The list's rows, the same JSON as ProjectSerializer, built flat from the plain rows `_attach_list_rows`
+    read for the page (tuples, one query per relation): no nested serializers, no model instance or
+    related-manager queryset per related row. The time zone and period labels are worked out once per
+    response. `test_list_rows_equal_the_detail` holds the two equal.
     """
 
     def to_representation(self, project):
@@ -341,19 +343,30 @@ class ProjectListSerializer(serializers.BaseSerializer):
             return _moment(value, tz)
 
         progress = []
-        for row in project.progress_rows:
-            if row.period_id not in labels:
-                labels[row.period_id] = str(row.period.label)
+        for (
+            pk,
+            period_id,
+            kind,
+            year,
+            number,
+            percent,
+            narrative,
+            difficulties,
+            version,
+            updated_at,
+        ) in project.progress_rows:
+            if period_id not in labels:
+                labels[period_id] = str(ReportingPeriod(kind=kind, year=year, number=number).label)
             progress.append(
                 {
-                    "id": row.id,
-                    "period": row.period_id,
-                    "period_label": labels[row.period_id],
-                    "completion_percent": row.completion_percent,
-                    "narrative": row.narrative,
-                    "difficulties": row.difficulties,
-                    "version": row.version,
-                    "updated_at": moment(row.updated_at),
+                    "id": pk,
+                    "period": period_id,
+                    "period_label": labels[period_id],
+                    "completion_percent": percent,
+                    "narrative": narrative,
+                    "difficulties": difficulties,
+                    "version": version,
+                    "updated_at": moment(updated_at),
                 }
             )
         return {
@@ -363,7 +376,7 @@ class ProjectListSerializer(serializers.BaseSerializer):
             "province": project.province_id,
             "province_name": project.province.name,
             "implementing_unit": project.implementing_unit_id,
-            "implementing_unit_name": project.implementing_unit.name,
+            "implementing_unit_name": project.unit_name,
             "plan_year": project.plan_year,
             "fund": project.fund,
             "activity": project.activity_id,
@@ -376,7 +389,7 @@ class ProjectListSerializer(serializers.BaseSerializer):
             "is_pilot": project.is_pilot,
             "is_group": project.is_group,
             "is_inter_provincial": project.is_inter_provincial,
-            "partner_provinces": [p.pk for p in project.partner_rows],
+            "partner_provinces": project.partner_rows,
             "approved_support": _money(project.approved_support),
             "counterpart": _money(project.counterpart),
             "other_sources": _money(project.other_sources),
@@ -390,50 +403,49 @@ class ProjectListSerializer(serializers.BaseSerializer):
             "created_at": moment(project.created_at),
             "updated_at": moment(project.updated_at),
             "beneficiaries": [
-                {"id": b.id, "name": b.name, "kind": b.kind, "tax_code": b.tax_code, "commune": b.commune_id}
-                for b in project.beneficiary_rows
+                {"id": pk, "name": name, "kind": kind, "tax_code": tax_code, "commune": commune}
+                for pk, name, kind, tax_code, commune in project.beneficiary_rows
             ],
             "decisions": [
                 {
-                    "id": d.id,
-                    "kind": d.kind,
-                    "number": d.number,
-                    "date": _day(d.date),
-                    "signer": d.signer,
-                    "attachment": None if d.attachment is None else self._attachment(d.attachment, moment),
-                    "recorded_at": moment(d.recorded_at),
+                    "id": pk,
+                    "kind": kind,
+                    "number": number,
+                    "date": _day(day),
+                    "signer": signer,
+                    "attachment": None if attachment[0] is None else self._attachment(project.id, attachment, moment),
+                    "recorded_at": moment(recorded_at),
                 }
-                for d in project.decision_rows
+                for pk, kind, number, day, signer, recorded_at, *attachment in project.decision_rows
             ],
             "money_entries": [
                 {
-                    "id": e.id,
-                    "kind": e.kind,
-                    "amount": _money(e.amount),
-                    "date": _day(e.date),
-                    "note": e.note,
-                    "corrects": e.corrects_id,
-                    "reason": e.reason,
-                    "created_at": moment(e.created_at),
+                    "id": pk,
+                    "kind": kind,
+                    "amount": _money(amount),
+                    "date": _day(day),
+                    "note": note,
+                    "corrects": corrects,
+                    "reason": reason,
+                    "created_at": moment(created_at),
                 }
-                for e in project.money_rows
+                for pk, kind, amount, day, note, corrects, reason, created_at in project.money_rows
             ],
             "progress": progress,
             "actions": [t.action for t in rules.allowed_transitions(self.context["request"].user, project)],
         }
 
-    def _attachment(self, attachment, moment) -> dict:
+    def _attachment(self, project_id: int, row: list, moment) -> dict:
+        pk, kind, original_name, content_type, size, sha256, uploaded_at = row
         return {
-            "id": attachment.id,
-            "kind": attachment.kind,
-            "original_name": attachment.original_name,
-            "content_type": attachment.content_type,
-            "size": attachment.size,
-            "sha256": attachment.sha256,
-            "uploaded_at": moment(attachment.uploaded_at),
-            "download": self.context["request"].build_absolute_uri(
-                f"/api/v1/projects/{attachment.project_id}/attachments/{attachment.pk}/"
-            ),
+            "id": pk,
+            "kind": kind,
+            "original_name": original_name,
+            "content_type": content_type,
+            "size": size,
+            "sha256": sha256,
+            "uploaded_at": moment(uploaded_at),
+            "download": self.context["request"].build_absolute_uri(f"/api/v1/projects/{project_id}/attachments/{pk}/"),
         }
 
 
@@ -595,15 +607,95 @@ def _project_queryset(user):
 
 
 def _project_list_queryset(user):
-    """The list's rows: related rows prefetched into plain lists (to_attr) for ProjectListSerializer."""
-    return selectors.with_money(selectors.project_list_for(user=user)).prefetch_related(
-        "implementing_unit__names",
-        Prefetch("beneficiaries", queryset=Beneficiary.objects.all(), to_attr="beneficiary_rows"),
-        Prefetch("partner_provinces", queryset=Province.objects.all(), to_attr="partner_rows"),
-        Prefetch("decisions", queryset=ProjectDecision.objects.select_related("attachment"), to_attr="decision_rows"),
-        Prefetch("money_entries", queryset=MoneyEntry.objects.all(), to_attr="money_rows"),
-        Prefetch("progress_updates", queryset=ProgressUpdate.objects.select_related("period"), to_attr="progress_rows"),
+    """The list's rows; their related rows are read for the page only, by `_attach_list_rows`."""
+    return selectors.with_money(selectors.project_list_for(user=user))
+
+
+def _attach_list_rows(projects: list[Project]) -> None:
+    """The related rows of a page of projects as plain tuples, one query per relation and in each model's own
+    order (as the detail's prefetches read them): what ProjectListSerializer writes. Six queries, whatever the
+    page's size; a model instance per related row (and Django's prefetch per instance) cost more than the rest
+    of the request together."""
+    ids = [project.pk for project in projects]
+    by_project = {
+        pk: {"beneficiary_rows": [], "partner_rows": [], "decision_rows": [], "money_rows": [], "progress_rows": []}
+        for pk in ids
+    }
+
+    def collect(attr: str, rows) -> None:
+        for project_id, *row in rows:
+            by_project[project_id][attr].append(row)
+
+    # The unit's name today, as Unit.name picks it: the latest valid_from in the names' own order.
+    names = {}
+    for unit_id, name in UnitName.objects.filter(unit_id__in={p.implementing_unit_id for p in projects}).values_list(
+        "unit_id", "name"
+    ):
+        names[unit_id] = name
+    collect(
+        "beneficiary_rows",
+        Project.beneficiaries.through.objects.filter(project_id__in=ids)
+        .order_by(vi_order("beneficiary__name"))
+        .values_list(
+            "project_id",
+            "beneficiary_id",
+            "beneficiary__name",
+            "beneficiary__kind",
+            "beneficiary__tax_code",
+            "beneficiary__commune_id",
+        ),
     )
+    for project_id, province_id in (
+        Project.partner_provinces.through.objects.filter(project_id__in=ids)
+        .order_by("-province__code_set", vi_order("province__name"))
+        .values_list("project_id", "province_id")
+    ):
+        by_project[project_id]["partner_rows"].append(province_id)
+    collect(
+        "decision_rows",
+        ProjectDecision.objects.filter(project_id__in=ids).values_list(
+            "project_id",
+            "id",
+            "kind",
+            "number",
+            "date",
+            "signer",
+            "recorded_at",
+            "attachment_id",
+            "attachment__kind",
+            "attachment__original_name",
+            "attachment__content_type",
+            "attachment__size",
+            "attachment__sha256",
+            "attachment__uploaded_at",
+        ),
+    )
+    collect(
+        "money_rows",
+        MoneyEntry.objects.filter(project_id__in=ids).values_list(
+            "project_id", "id", "kind", "amount", "date", "note", "corrects_id", "reason", "created_at"
+        ),
+    )
+    collect(
+        "progress_rows",
+        ProgressUpdate.objects.filter(project_id__in=ids).values_list(
+            "project_id",
+            "id",
+            "period_id",
+            "period__kind",
+            "period__year",
+            "period__number",
+            "completion_percent",
+            "narrative",
+            "difficulties",
+            "version",
+            "updated_at",
+        ),
+    )
+    for project in projects:
+        for attr, rows in by_project[project.pk].items():
+            setattr(project, attr, rows)
+        project.unit_name = names.get(project.implementing_unit_id, project.implementing_unit.code)
 
 
 def _historical(project: Project, version: int) -> Project:
@@ -646,6 +738,12 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
 
     def get_serializer_class(self):
         return ProjectListSerializer if self.action == "list" else ProjectSerializer
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None and self.action == "list":
+            _attach_list_rows(page)
+        return page
 
     def _answer(self, project: Project, code=status.HTTP_200_OK) -> Response:
         fresh = _project_queryset(self.request.user).get(pk=project.pk)

@@ -1,7 +1,9 @@
 """Reads of periodic reports, always through the user's scope."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -13,6 +15,8 @@ from periods.models import EntryException, ReportingPeriod
 from provinces import selectors as province_selectors
 from provinces.models import Province, User
 from reports.models import Report
+
+T = TypeVar("T")
 
 
 def report_list_for(*, user: User) -> QuerySet[Report]:
@@ -163,6 +167,11 @@ def submitted_report_covering(*, province_ids: set[int], day: datetime.date) -> 
 # always read from the rows.
 
 
+def _scope_key(user: User) -> str:
+    scope = province_selectors.province_ids_in_scope(user=user)
+    return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
+
+
 def regional_figures_cached(
     *, year: int, kind: str, number: int = 1, rollup: bool, user: User, today: datetime.date | None = None
 ):
@@ -170,10 +179,8 @@ def regional_figures_cached(
     from reports import figures
 
     today = today or timezone.localdate()
-    scope = province_selectors.province_ids_in_scope(user=user)
-    scope_key = "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
     return cachekeys.cached(
-        ("regional", year, kind, number, rollup, today.isoformat(), scope_key),
+        ("regional", year, kind, number, rollup, today.isoformat(), _scope_key(user)),
         lambda: figures.regional_figures(year=year, kind=kind, number=number, rollup=rollup, user=user, today=today),
     )
 
@@ -192,3 +199,14 @@ def province_figures_cached(
             province=province, year=year, kind=kind, number=number, user=user, today=today
         ),
     )
+
+
+def dashboard_html_cached(key_parts: tuple, *, user: User | None, today: datetime.date, render: Callable[[], T]) -> T:
+    """A dashboard's rendered figures (HTML with its charts and drill-down links), cached like the figures:
+    by the data version, the language, the day and the caller's parts (page, period, view, province…) and by
+    the user's scope when `user` is given (the regional page's rows are the provinces the user sees).
+    `render` builds the fragments from the figures when nothing is cached; their cost is the page's."""
+    from khuyencong import cachekeys
+
+    scope = () if user is None else (_scope_key(user),)
+    return cachekeys.cached((*key_parts, today.isoformat(), *scope), render)

@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -164,26 +166,8 @@ def _context(request, dashboard: figures.Dashboard, choice: dict, today: datetim
     }
 
 
-@login_required
-def regional_dashboard(request):
-    """The ministry's regional dashboard; provincial users are sent to their own province's dashboard."""
-    user = request.user
-    if not user.sees_all_provinces:
-        province = province_selectors.user_province(user=user)
-        if province is None:
-            raise PermissionDenied
-        url = reverse("reports:province_dashboard", args=[province.pk])
-        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
-    today = timezone.localdate()
-    choice = _choice(request, today)
-    dashboard = report_selectors.regional_figures_cached(
-        year=choice["year"],
-        kind=choice["kind"],
-        number=choice["number"],
-        rollup=choice["rollup"],
-        user=user,
-        today=today,
-    )
+def _regional_parts(request, dashboard: figures.Dashboard, choice: dict, today: datetime.date) -> dict:
+    """The regional page's figures, rendered: everything but who has reported (read on each request)."""
     context = _context(request, dashboard, choice, today)
     base = context["list_url"]
     tiles = [
@@ -201,7 +185,46 @@ def regional_dashboard(request):
         title=_("Map of execution rates, %(period)s") % {"period": dashboard.period.caption},
         desc=_("Each province at its approximate place, coloured by execution-rate band, with its rate written."),
     )
-    stored = ReportingPeriod.objects.filter(kind=choice["kind"], year=choice["year"], number=choice["number"]).first()
+    return {
+        "top": render_to_string("reports/_regional_top.html", context),
+        "headline": {
+            "rate": dashboard.headline_rate,
+            "cumulative": dashboard.headline_cumulative,
+            "registration": dashboard.headline_registration,
+            "plan_year": dashboard.registration.plan_year,
+            "url": context["headline_url"],
+            "ytd_url": context["headline_ytd_url"],
+        },
+        "middle": render_to_string("reports/_regional_middle.html", context),
+        "bottom": render_to_string("reports/_charts.html", context),
+    }
+
+
+@login_required
+def regional_dashboard(request):
+    """The ministry's regional dashboard; provincial users are sent to their own province's dashboard."""
+    user = request.user
+    if not user.sees_all_provinces:
+        province = province_selectors.user_province(user=user)
+        if province is None:
+            raise PermissionDenied
+        url = reverse("reports:province_dashboard", args=[province.pk])
+        return redirect(f"{url}?{request.GET.urlencode()}" if request.GET else url)
+    today = timezone.localdate()
+    choice = _choice(request, today)
+    period = {"year": choice["year"], "kind": choice["kind"], "number": choice["number"]}
+    # Read only when the rendered parts are not cached (and by tests reading the context).
+    dashboard = SimpleLazyObject(
+        lambda: report_selectors.regional_figures_cached(**period, rollup=choice["rollup"], user=user, today=today)
+    )
+    parts = report_selectors.dashboard_html_cached(
+        ("regional-html", *period.values(), choice["rollup"], _list_url()),
+        user=user,
+        today=today,
+        render=lambda: _regional_parts(request, dashboard, choice, today),
+    )
+    context = {"d": dashboard, "parts": parts, "h": parts["headline"]}
+    stored = ReportingPeriod.objects.filter(**period).first()
     if stored is not None:  # who has reported for the period: submitted on time, late, or not at all
         rows = report_selectors.timeliness(period=stored, today=today)
         context.update(reporting_period=stored, reporting=rows, reporting_totals=report_selectors.completeness(rows))
@@ -217,19 +240,27 @@ def province_dashboard(request, pk: int):
     today = timezone.localdate()
     choice = _choice(request, today)
     choice["rollup"] = False
-    dashboard = report_selectors.province_figures_cached(
-        province=province,
-        year=choice["year"],
-        kind=choice["kind"],
-        number=choice["number"],
-        user=request.user,
-        today=today,
+    period = {"year": choice["year"], "kind": choice["kind"], "number": choice["number"]}
+    dashboard = SimpleLazyObject(  # read only when the rendered page is not cached (and by tests)
+        lambda: report_selectors.province_figures_cached(province=province, **period, user=request.user, today=today)
     )
-    context = _context(request, dashboard, choice, today, province)
-    context["province"] = province
-    context["attention"] = [
-        ("overdue", _("Overdue: past their end date and still running"), dashboard.attention["overdue"]),
-        ("silent", _("No progress entered for this period"), dashboard.attention["silent"]),
-        ("behind", _("Disbursement far behind the time elapsed"), dashboard.attention["behind"]),
-    ]
+
+    def rendered() -> str:
+        context = _context(request, dashboard, choice, today, province)
+        context["province"] = province
+        context["attention"] = [
+            ("overdue", _("Overdue: past their end date and still running"), dashboard.attention["overdue"]),
+            ("silent", _("No progress entered for this period"), dashboard.attention["silent"]),
+            ("behind", _("Disbursement far behind the time elapsed"), dashboard.attention["behind"]),
+        ]
+        return render_to_string("reports/_province_content.html", context)
+
+    # The province's figures whoever asks (its scope was checked above): keyed by the province, not the user.
+    figures_html = report_selectors.dashboard_html_cached(
+        ("province-html", province.pk, province.name, *period.values(), _list_url()),
+        user=None,
+        today=today,
+        render=rendered,
+    )
+    context = {"d": dashboard, "province": province, "figures_html": figures_html}
     return render(request, "reports/province_dashboard.html", context)

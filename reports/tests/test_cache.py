@@ -7,6 +7,7 @@ back), and reads the page again.
 """
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,11 +16,11 @@ from django.db import transaction
 from django.urls import reverse
 from freezegun import freeze_time
 
-from khuyencong import cachekeys
+from khuyencong import cachekeys, numbers
 from projects import services
 from projects.models import Fund, Plan
 from projects.tests import factories
-from reports import figures
+from reports import charts, figures
 from reports import selectors as report_selectors
 
 pytestmark = pytest.mark.django_db
@@ -35,14 +36,32 @@ def province_page(client, user, province):
     client.force_login(user)
     response = client.get(reverse("reports:province_dashboard", args=[province.pk]), PARAMS)
     assert response.status_code == 200
-    return response.context["d"]
+    return page_agrees(response)
 
 
 def regional_page(client, user):
     client.force_login(user)
     response = client.get(reverse("reports:regional_dashboard"), PARAMS | {"view": "today"})
     assert response.status_code == 200
-    return response.context["d"]
+    return page_agrees(response)
+
+
+def total_row(response) -> str:
+    """The first execution table's total row, as the page shows it (rendered HTML, cached or not)."""
+    return re.search(r'<tr class="total">(.*?)</tr>', response.content.decode(), re.S).group(1)
+
+
+def page_agrees(response):
+    """The figures in the context, after checking that the HTML the page sent (possibly from the rendered
+    cache) shows the same plan and disbursement per fund in its first table's total row."""
+    d = response.context["d"]
+    # per fund (national, local, total): planned, disbursed, then last year's rate ("num rate" is skipped)
+    cells = re.findall(r'<td class="num">(?:<a href="[^"]*">)?([^<]*)', total_row(response))
+    funds = d.total.cells
+    assert [cells[3 * n : 3 * n + 2] for n in range(len(funds))] == [
+        [numbers.format_vnd(cell.now.planned), numbers.format_vnd(cell.now.disbursed)] for cell in funds
+    ]
+    return d
 
 
 def running_project(officer, approver, **extra):
@@ -234,3 +253,93 @@ def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_offic
             assert client.get(url, params).status_code == 200
         with django_assert_num_queries(warm):
             assert client.get(url, params).status_code == 200
+
+
+# ---- the rendered dashboards (HTML, charts, drill-down links) are cached with the figures ------------------
+
+
+def test_a_warm_dashboard_renders_no_chart_until_a_write(
+    client, monkeypatch, ministry_staff, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+):
+    """Warm, the page comes from the rendered cache (drawing a chart would fail); after a write, it is drawn
+    again with the new figure in the table, the chart and the drill-down links alike."""
+    project = running_project(tayninh_officer, tayninh_approver)
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
+    assert regional_page(client, ministry_staff).total.now["local"].disbursed == 0
+    drawn = []
+    real = charts.rate_bars
+
+    def spy(*args, **kwargs):
+        drawn.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(charts, "rate_bars", spy)
+    province_page(client, tayninh_officer, tayninh)
+    regional_page(client, ministry_staff)
+    assert drawn == []  # both from the rendered cache
+    with django_capture_on_commit_callbacks(execute=True):
+        services.money_entry_add(
+            project=project, by=tayninh_officer, kind="disbursement", amount=40_000_000, date=datetime.date(2026, 6, 1)
+        )
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 40_000_000
+    assert regional_page(client, ministry_staff).total.now["local"].disbursed == 40_000_000
+    assert drawn == [1, 1]
+
+
+def test_rendered_dashboards_are_kept_per_language(client, ministry_staff, tayninh_officer, tayninh):
+    for user, url in [
+        (ministry_staff, reverse("reports:regional_dashboard")),
+        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk])),
+    ]:
+        client.force_login(user)
+        client.cookies.pop("django_language", None)
+        assert "Tình hình thực hiện" in client.get(url, PARAMS).content.decode()
+        client.cookies["django_language"] = "en"
+        english = client.get(url, PARAMS).content.decode()
+        assert '<html lang="en">' in english and "Execution" in english and "Tình hình thực hiện" not in english
+        client.cookies.pop("django_language")
+        assert "Tình hình thực hiện" in client.get(url, PARAMS).content.decode()
+
+
+def test_a_rendered_province_dashboard_stays_with_its_province(
+    client, ministry_staff, tayninh_officer, cantho_officer, tayninh_approver, tayninh
+):
+    """Tây Ninh's page, once rendered and cached, is never what another province's officer gets: Cần Thơ's
+    officer is refused it and sees their own province's figures; ministry staff see the same page."""
+    project = running_project(tayninh_officer, tayninh_approver)
+    services.money_entry_add(
+        project=project, by=tayninh_officer, kind="disbursement", amount=10_000_000, date=datetime.date(2026, 4, 1)
+    )
+    tayninh_url = reverse("reports:province_dashboard", args=[tayninh.pk])
+    client.force_login(tayninh_officer)
+    officer_html = client.get(tayninh_url, PARAMS).content.decode()
+    assert numbers.format_vnd(10_000_000) in officer_html
+    client.force_login(cantho_officer)
+    assert client.get(tayninh_url, PARAMS).status_code == 404
+    cantho = cantho_officer.unit.province
+    cantho_html = client.get(reverse("reports:province_dashboard", args=[cantho.pk]), PARAMS).content.decode()
+    assert cantho.name in cantho_html and numbers.format_vnd(10_000_000) not in cantho_html
+    assert tayninh.name not in re.search(r"<h1>(.*?)</h1>", cantho_html).group(1)
+    client.force_login(ministry_staff)
+    ministry_html = client.get(tayninh_url, PARAMS).content.decode()
+    main = re.compile(r'<main id="main">(.*)</main>', re.S)
+    assert main.search(ministry_html).group(1) == main.search(officer_html).group(1)
+
+
+def test_the_rendered_regional_dashboard_is_keyed_by_scope(ministry_staff, tayninh_officer, cantho_officer):
+    """The regional page's rows are the provinces the user sees: its rendered parts are kept per scope."""
+    today = datetime.date(2026, 6, 1)
+    render = []
+
+    def parts(user):
+        return report_selectors.dashboard_html_cached(
+            ("regional-html", 2026), user=user, today=today, render=lambda: render.append(user) or user.username
+        )
+
+    assert [parts(u) for u in (ministry_staff, tayninh_officer, cantho_officer, tayninh_officer)] == [
+        ministry_staff.username,
+        tayninh_officer.username,
+        cantho_officer.username,
+        tayninh_officer.username,
+    ]
+    assert render == [ministry_staff, tayninh_officer, cantho_officer]  # the fourth from the cache
