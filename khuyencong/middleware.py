@@ -3,6 +3,8 @@ import time
 from django.conf import settings
 from django.utils import translation
 
+from provinces import selectors as province_selectors
+
 
 class PortalLanguageMiddleware:
     """Vietnamese unless the user chose English with the switch (stored in the language cookie).
@@ -44,3 +46,18 @@ class SessionActivityMiddleware:
             if now - session.get("_seen", 0) >= settings.SESSION_REFRESH_SECONDS:
                 session["_seen"] = now  # marks the session modified: saved with a fresh expiry
         return response
+
+
+class ReadOnlyScopeMiddleware:
+    """A GET or HEAD request reads each province's family (the province and those merged into it) once:
+    a page's sections each narrow to the user's scope, and the project page asked for it three times, two
+    queries each. Requests that may write (a merger is recorded by a POST) read it afresh every time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        with province_selectors.families_remembered():
+            return self.get_response(request)

@@ -14,7 +14,9 @@ caller names the commune field (`scope_for_user(..., commune_field=...)`).
 """
 
 import datetime
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
@@ -44,13 +46,32 @@ def province_ids_in_scope(*, user: User) -> set[int] | None:
     return province_family_ids(province_id=user.unit.province_id)
 
 
+_families: ContextVar[dict[int, frozenset[int]] | None] = ContextVar("province_families", default=None)
+
+
+@contextmanager
+def families_remembered() -> Iterator[None]:
+    """Within this block each province's family is read once: for a read-only page whose sections each
+    narrow to the user's scope (the home page asked for the same family six times, two queries each)."""
+    token = _families.set({})
+    try:
+        yield
+    finally:
+        _families.reset(token)
+
+
 def province_family_ids(*, province_id: int) -> set[int]:
     """A province and every province merged into it (their predecessors, transitively)."""
+    remembered = _families.get()
+    if remembered is not None and province_id in remembered:
+        return set(remembered[province_id])
     ids = {province_id}
     frontier = {province_id}
     while frontier:  # predecessors of predecessors too, should a province merge twice
         frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
         ids |= frontier
+    if remembered is not None:
+        remembered[province_id] = frozenset(ids)
     return ids
 
 

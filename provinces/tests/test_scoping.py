@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -92,3 +94,57 @@ def test_demo_accounts_refused_in_production(reference_data, settings):
     settings.PRODUCTION = True
     with pytest.raises(RuntimeError):
         services.demo_accounts_create()
+
+
+def test_families_remembered_reads_each_family_once_and_keeps_them_apart(
+    tayninh_officer, cantho_officer, django_assert_num_queries
+):
+    """Inside the block a family is read once (two queries: the predecessors, then theirs), each province's
+    on its own; the sets handed out are copies, and outside the block every call reads afresh."""
+    tayninh, cantho = tayninh_officer.unit.province_id, cantho_officer.unit.province_id
+    with selectors.families_remembered(), django_assert_num_queries(4):
+        first = selectors.province_family_ids(province_id=tayninh)
+        first.add(-1)  # a caller's change stays its own
+        assert selectors.province_family_ids(province_id=tayninh) == first - {-1}
+        assert selectors.province_ids_in_scope(user=tayninh_officer) == first - {-1}
+        assert not selectors.province_family_ids(province_id=cantho) & first
+        selectors.province_ids_in_scope(user=cantho_officer)
+    with django_assert_num_queries(2):
+        selectors.province_family_ids(province_id=tayninh)
+
+
+def test_a_merger_recorded_after_a_read_is_seen_outside_the_block(tayninh_officer):
+    """A write (a POST) is never inside the block: a province merged into Tây Ninh joins its family at once."""
+    tayninh = tayninh_officer.unit.province
+    extra = Province.objects.create(
+        code=999, code_set=2004, name="Tỉnh thử", kind="province", valid_from=datetime.date(2004, 1, 1)
+    )
+    with selectors.families_remembered():
+        before = selectors.province_family_ids(province_id=tayninh.pk)
+        Province.objects.filter(pk=extra.pk).update(successor=tayninh)
+        assert selectors.province_family_ids(province_id=tayninh.pk) == before  # remembered inside
+    assert selectors.province_family_ids(province_id=tayninh.pk) == before | {extra.pk}
+
+
+def test_a_get_request_reads_each_family_once_and_a_post_afresh(rf, client, tayninh_officer):
+    from django.db import connection
+    from django.http import HttpResponse
+    from django.test.utils import CaptureQueriesContext
+
+    from khuyencong.middleware import ReadOnlyScopeMiddleware
+
+    def view(request):
+        for _ in range(3):
+            selectors.province_ids_in_scope(user=tayninh_officer)
+        return HttpResponse()
+
+    middleware = ReadOnlyScopeMiddleware(view)
+    for method, reads in [("get", 2), ("head", 2), ("post", 6)]:
+        with CaptureQueriesContext(connection) as queries:
+            middleware(getattr(rf, method)("/"))
+        assert len(queries) == reads, method
+    client.force_login(tayninh_officer)
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert sum('"successor_id" IN' in q["sql"] for q in queries.captured_queries) == 2  # the page's one family
