@@ -275,6 +275,7 @@ class Dashboard:
     registration: Registration
     statuses: list[tuple[str, str]]  # (value, label) of the statuses shown as columns
     attention: dict[str, list[Project]] = field(default_factory=dict)
+    attention_counts: dict[str, int] = field(default_factory=dict)  # each attention list's length in all
     ytd_period: PeriodInfo | None = None  # cumulative from the start of the year (the period itself if it is)
     ytd_last_period: PeriodInfo | None = None
     comparison_notes: list[str] = field(default_factory=list)  # how windows spanning a merger were counted
@@ -746,10 +747,18 @@ def _changed_on(provinces) -> set[datetime.date]:
 
 
 def province_figures(
-    *, province: Province, year: int, kind: str, number: int = 1, user: User, today: datetime.date | None = None
+    *,
+    province: Province,
+    year: int,
+    kind: str,
+    number: int = 1,
+    user: User,
+    today: datetime.date | None = None,
+    attention_limit: int = 50,
 ) -> Dashboard:
     """One province's dashboard: a row per province its history is recorded under (itself and the former
-    provinces merged into it), their total, and the projects that need attention. The caller checks scope.
+    provinces merged into it), their total, and the projects that need attention (`attention_limit` of each
+    list, with each list's full count in `attention_counts`). The caller checks scope.
     """
     today = today or timezone.localdate()
     ids = province_selectors.province_family_ids(province_id=province.pk)
@@ -773,25 +782,30 @@ def province_figures(
         for r in dashboard.rows
         if r.province == province or r.projects or r.total.now.planned or r.total.last.planned or r.total.last.disbursed
     ]
-    dashboard.attention = attention(ids=ids, period=dashboard.period, today=today)
+    dashboard.attention = attention(
+        ids=ids, period=dashboard.period, today=today, limit=attention_limit, counts=dashboard.attention_counts
+    )
     return dashboard
 
 
-def attention(*, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50) -> dict[str, list[Project]]:
+def attention(
+    *, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50, counts: dict | None = None
+) -> dict[str, list[Project]]:
     """Projects that need attention: overdue, no progress for the period's last quarter, money far behind time.
 
-    Three queries whatever the number of projects; lists are capped at `limit`.
+    A constant number of queries whatever the number of projects; lists are capped at `limit`. `counts`, when
+    given, receives how many projects each list has in all (a capped list must not pass for the whole).
     """
     base = Project.objects.filter(province_id__in=ids).select_related("province", "activity")
-    overdue = list(base.filter(project_selectors.late_filter(today)).order_by("end_date", "code")[:limit])
+    overdue_q = base.filter(project_selectors.late_filter(today))
+    overdue = list(overdue_q.order_by("end_date", "code")[:limit])
     number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(period.kind, period.number)
     quarter = ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year=period.year, number=number)
     has_progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__in=quarter)
-    silent = list(
-        base.filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on)
-        .exclude(Exists(has_progress))
-        .order_by("end_date", "code")[:limit]
-    )
+    silent_q = base.filter(
+        status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on
+    ).exclude(Exists(has_progress))
+    silent = list(silent_q.order_by("end_date", "code")[:limit])
     running = (
         project_selectors.with_money(
             base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
@@ -799,14 +813,22 @@ def attention(*, ids: set[int], period: PeriodInfo, today: datetime.date, limit:
         .filter(approved_support__gt=0)
         .order_by("end_date", "code")
     )
-    behind = []
+    behind, behind_count = [], 0
     for project in running:  # one province's running projects: a few dozen rows at most
         span = max(1, (project.end_date - project.start_date).days)
         elapsed = min(Decimal(100), Decimal(100 * (period.ends_on - project.start_date).days) / span)
         share = Decimal(100) * project.disbursed / project.approved_support
         if elapsed - share > BEHIND_POINTS:
-            project.elapsed_share, project.disbursed_share = elapsed, share
-            behind.append(project)
-            if len(behind) >= limit:
+            behind_count += 1
+            if len(behind) < limit:
+                project.elapsed_share, project.disbursed_share = elapsed, share
+                behind.append(project)
+            elif counts is None:
                 break
+    if counts is not None:
+        counts.update(
+            overdue=len(overdue) if len(overdue) < limit else overdue_q.count(),
+            silent=len(silent) if len(silent) < limit else silent_q.count(),
+            behind=behind_count,
+        )
     return {"overdue": overdue, "silent": silent, "behind": behind}

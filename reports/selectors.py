@@ -163,6 +163,9 @@ def submitted_report_covering(*, province_ids: set[int], day: datetime.date) -> 
 # always read from the rows.
 
 
+DASHBOARD_ATTENTION = 10  # projects shown per attention list on the dashboard (with the full count)
+
+
 def regional_figures_cached(
     *, year: int, kind: str, number: int = 1, rollup: bool, user: User, today: datetime.date | None = None
 ):
@@ -189,6 +192,12 @@ def province_figures_cached(
     return cachekeys.cached(
         ("province", province.pk, year, kind, number, today.isoformat()),
         lambda: figures.province_figures(
-            province=province, year=year, kind=kind, number=number, user=user, today=today
+            province=province,
+            year=year,
+            kind=kind,
+            number=number,
+            user=user,
+            today=today,
+            attention_limit=DASHBOARD_ATTENTION,
         ),
     )
