@@ -806,11 +806,9 @@ def attention(
         status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on
     ).exclude(Exists(has_progress))
     silent = list(silent_q.order_by("end_date", "code")[:limit])
-    running = (
-        project_selectors.with_money(
-            base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
-        )
-        .filter(approved_support__gt=0)
+    running = (  # only the disbursed sum: the one this list compares with the time elapsed
+        base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on, approved_support__gt=0)
+        .annotate(disbursed=project_selectors.money_sum(MoneyEntry.Kind.DISBURSEMENT, until=period.ends_on))
         .order_by("end_date", "code")
     )
     behind, behind_count = [], 0
