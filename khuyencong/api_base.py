@@ -17,6 +17,7 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
+from khuyencong import cachekeys
 from khuyencong.otp import otp_owed
 from provinces import api_tokens
 from provinces.models import ApiToken
@@ -212,6 +213,7 @@ class ApiPagination(PageNumberPagination):
     page_size = 50
     max_page_size = 500
     page_size_query_param = "page_size"
+    django_paginator_class = cachekeys.CountCachedPaginator  # the count of every row in scope, once per data version
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

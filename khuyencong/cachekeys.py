@@ -10,7 +10,12 @@ computes the figures again; entries of old versions are never read again and exp
 Why on commit, not at the call: a request that reads the version between the bump and the commit would
 compute figures without the write and store them under the new version, where they would stay. After the
 commit, a request that read the old version can only store fresh figures under a key nobody reads any
-more. A rolled-back write registers a callback that never runs, so it bumps nothing.
+more. A rolled-back write registers a callback that never runs, so it bumps nothing. Until its commit, a
+transaction that wrote reads its own figures fresh (`writes_pending`): read-your-writes, and nothing it
+cannot yet see lands in the shared cache.
+
+Besides the dashboards' figures, the project lists' row count and total row are cached the same way,
+keyed by the list's own SQL (`query_key`, `CountCachedPaginator`): the scope's provinces are in the SQL.
 
 With REDIS_URL the cache (and so the version) is shared by every process; `incr` is atomic in Redis. When
 the version is missing (first use, or evicted), it starts again from the clock in microseconds, above any
@@ -26,8 +31,10 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import cached_property
 
 VERSION_KEY = "figures:data-version"
 T = TypeVar("T")
@@ -49,6 +56,20 @@ def _increment() -> None:
         version()
 
 
+class _Bump:
+    """The on-commit callback of one transaction's bump; `done` once it ran (a test may run it early)."""
+
+    done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        _increment()
+
+
+def _pending(connection) -> list[_Bump]:
+    return [func for _sids, func, _robust in connection.run_on_commit if isinstance(func, _Bump) and not func.done]
+
+
 def bump(*, using: str | None = None) -> None:
     """The figures change when the current transaction commits (at once outside a transaction).
 
@@ -60,14 +81,21 @@ def bump(*, using: str | None = None) -> None:
     if connection.in_atomic_block:
         open_savepoints = set(connection.savepoint_ids)
         for sids, func, _robust in connection.run_on_commit:
-            if func is _increment and sids <= open_savepoints:
+            if isinstance(func, _Bump) and not func.done and sids <= open_savepoints:
                 return
-    transaction.on_commit(_increment, using=using)
+    transaction.on_commit(_Bump(), using=using)
 
 
 def is_bump(callback) -> bool:
     """Whether an on-commit callback is a bump (tests that count the tasks a service queues leave it out)."""
-    return callback is _increment
+    return isinstance(callback, _Bump)
+
+
+def writes_pending(*, using: str | None = None) -> bool:
+    """Whether the current transaction wrote figures it has not committed yet: it must read them itself, not
+    figures cached without them (and must not cache what it reads, which others cannot see yet)."""
+    connection = transaction.get_connection(using)
+    return connection.in_atomic_block and bool(_pending(connection))
 
 
 def key(key_parts: Iterable) -> str:
@@ -79,7 +107,10 @@ def key(key_parts: Iterable) -> str:
 
 
 def cached(key_parts: Iterable, compute: Callable[[], T]) -> T:
-    """compute(), or its value stored for the same parts at the current data version."""
+    """compute(), or its value stored for the same parts at the current data version; always compute() (and
+    store nothing) inside a transaction whose own writes are not committed yet (`writes_pending`)."""
+    if writes_pending():
+        return compute()
     cache_key = key(key_parts)
     value = cache.get(cache_key)
     if value is None:
@@ -102,3 +133,21 @@ class BumpsDataVersion:
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         bump()
+
+
+def query_key(queryset) -> list:
+    """A queryset's own SQL and parameters, as key parts: the same filters in the same scope (the scope's
+    provinces are in the SQL) on the same data version give the same rows."""
+    sql, params = queryset.order_by().query.sql_with_params()
+    return [sql, *params]
+
+
+class CountCachedPaginator(Paginator):
+    """Django's paginator with the row count cached by data version under the list's SQL: counting every
+    project in scope grows with the data, the page of 50 rows does not."""
+
+    @cached_property
+    def count(self) -> int:
+        if not hasattr(self.object_list, "query"):
+            return super().count
+        return cached(["list-count", *query_key(self.object_list)], lambda: Paginator.count.func(self))

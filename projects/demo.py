@@ -29,6 +29,7 @@ from khuyencong.text import fold
 from periods import selectors as period_selectors
 from periods import services as period_services
 from periods.models import PeriodKind
+from projects import rollup
 from projects import services as project_services
 from projects.models import (
     Attachment,
@@ -184,7 +185,8 @@ def _meet_share_ceiling(project: Project, code: str) -> None:
 
 @transaction.atomic
 def demo_clear() -> dict[str, int]:
-    """Delete every demo row (see module docstring). Raw deletes: no history rows, no per-row signals."""
+    """Delete every demo row (see module docstring). Raw deletes: no history rows, no per-row signals (the
+    caller rebuilds the money roll-up: `rollup.suspended()`)."""
     cachekeys.bump()
     demo_projects = Project.objects.filter(code__startswith=CODE_PREFIX)
     counts = {}
@@ -210,7 +212,7 @@ def demo_seed(scale: int = 1, seed: int = 1, *, today: datetime.date | None = No
     province_services.reference_load()
     project_services.programmes_load()
     accounts = {u.username: u for u in province_services.demo_accounts_create()}
-    with transaction.atomic():
+    with transaction.atomic(), rollup.suspended():  # bulk writes: the money roll-up is rebuilt once at the end
         cachekeys.bump()  # bulk writes: no service call bumps for them
         demo_clear()
         return _Seeder(scale=scale, seed=seed, today=today, author=accounts["bo.khuyencong"]).run()

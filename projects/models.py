@@ -368,6 +368,45 @@ class MoneyEntry(models.Model):
         return self.corrects_id is not None
 
 
+class MoneyRollup(models.Model):
+    """Money entries summed per province, plan year, fund, activity content, kind and quarter window (bảng
+    tổng hợp số liệu): what the dashboards and the reports' figures read instead of every entry.
+
+    Kept by `projects/rollup.py` in the same transaction as each write that moves money: an entry saved or
+    deleted (corrections included), a project whose province, plan year, fund or activity changes, a change
+    of the cut-off rules (the buckets move). `manage.py rollup_rebuild` recomputes it from the entries (and
+    `--check` only compares). The window is the reporting quarter (by the cut-off rules) whose data window
+    holds the entry's date; the figures read it only where the windows they sum are whole quarters of this
+    calendar, and sum the entries otherwise (reports/figures.py).
+    """
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    plan_year = models.PositiveSmallIntegerField()
+    fund = models.CharField(max_length=10, choices=Fund.choices)
+    activity = models.ForeignKey("provinces.ActivityContent", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=MoneyEntry.Kind.choices)
+    window_year = models.PositiveSmallIntegerField()
+    window_number = models.PositiveSmallIntegerField()
+    amount = money_field(_("amount (VND)"))
+    entries = models.PositiveIntegerField(default=0)  # entries summed, corrections included
+
+    class Meta:
+        verbose_name = _("money roll-up row")
+        verbose_name_plural = _("money roll-up")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "plan_year", "fund", "activity", "kind", "window_year", "window_number"],
+                name="money_rollup_key",
+            ),
+            models.CheckConstraint(condition=Q(window_number__gte=1, window_number__lte=4), name="rollup_quarter"),
+        ]
+        # the figures: one kind over provinces and years
+        indexes = [models.Index(fields=["kind", "plan_year", "province"], name="rollup_kind_year_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
+
+
 class ProgressUpdate(models.Model):
     """A project's progress for one reporting period (tiến độ): completion, narrative, difficulties."""
 

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong import cachekeys
 from khuyencong.text import fold, vi_order
 from periods import selectors as period_selectors
 from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
@@ -119,7 +120,15 @@ def list_totals(
     queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
 ) -> dict:
     """The total row of a project list: state support and money disbursed in the window over every
-    project of the list (not only the page), in two queries whatever the number of projects."""
+    project of the list (not only the page), in two queries whatever the number of projects; cached by data
+    version under the list's SQL (the sums read every project in scope, so they grow with the data)."""
+    return cachekeys.cached(
+        ["list-totals", *cachekeys.query_key(queryset), since, until],
+        lambda: _list_totals(queryset, until=until, since=since),
+    )
+
+
+def _list_totals(queryset: QuerySet[Project], *, until: datetime.date | None, since: datetime.date | None) -> dict:
     support = queryset.order_by().aggregate(total=Sum("approved_support"))["total"] or Decimal(0)
     entries = MoneyEntry.objects.filter(project__in=queryset.order_by().values("pk"), kind=MoneyEntry.Kind.DISBURSEMENT)
     if until:

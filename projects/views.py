@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from khuyencong import numbers
+from khuyencong import cachekeys, numbers
 from khuyencong.fields import DayField
 from khuyencong.text import vi_order
 from projects import entry_periods, excel, grid, grid_excel, grid_html, rules, selectors, services
@@ -72,7 +71,7 @@ def project_list(request):
     project_filter = _filtered(request)
     queryset = project_filter.qs if project_filter.is_bound else project_filter.queryset
     since, until = project_filter.money_window()
-    page = Paginator(selectors.with_money(queryset, since=since, until=until), PAGE_SIZE).get_page(
+    page = cachekeys.CountCachedPaginator(selectors.with_money(queryset, since=since, until=until), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     query = request.GET.copy()

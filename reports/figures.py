@@ -36,7 +36,7 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -47,7 +47,7 @@ from periods.models import PeriodKind, ReportingPeriod
 from periods.rules import Calendar
 from projects import rules as project_rules
 from projects import selectors as project_selectors
-from projects.models import Fund, MoneyEntry, NationalPlanRegistration, Plan, ProgressUpdate, Project
+from projects.models import Fund, MoneyEntry, MoneyRollup, NationalPlanRegistration, Plan, ProgressUpdate, Project
 from projects.models import Status as ProjectStatus
 from provinces import selectors as province_selectors
 from provinces.models import Province, RegionMembership, User
@@ -275,6 +275,7 @@ class Dashboard:
     registration: Registration
     statuses: list[tuple[str, str]]  # (value, label) of the statuses shown as columns
     attention: dict[str, list[Project]] = field(default_factory=dict)
+    attention_counts: dict[str, int] = field(default_factory=dict)  # each attention list's length in all
     ytd_period: PeriodInfo | None = None  # cumulative from the start of the year (the period itself if it is)
     ytd_last_period: PeriodInfo | None = None
     comparison_notes: list[str] = field(default_factory=list)  # how windows spanning a merger were counted
@@ -382,6 +383,41 @@ def money_q(period: PeriodInfo) -> Q:
     for the whole-year figure every date (the late money rule in the module docstring)."""
     plan_year = Q(project__plan_year=period.year)
     return plan_year if period.whole_year else plan_year & _window_q(period)
+
+
+class _RollupWindows:
+    """The same windows read from the money roll-up (`projects.models.MoneyRollup`), whose buckets are the
+    quarters of the cut-off rules: usable only when every quarter the figures use has exactly the rules'
+    dates (a period stored before a rule changed keeps its own) and every window is a run of whole quarters.
+    `aligned` is False otherwise, and the figures then sum the entries themselves (the same definitions)."""
+
+    def __init__(self, quarters: dict[tuple[int, int], PeriodInfo], cal: Calendar):
+        self.quarters = quarters
+        self.aligned = all(
+            tuple(cal.window(PeriodKind.QUARTER, y, n)) == (q.starts_on, q.ends_on) for (y, n), q in quarters.items()
+        )
+
+    def buckets(self, period: PeriodInfo) -> tuple[int, int] | None:
+        """The first and last quarter of the period's year making up its window exactly; None when the window
+        is not whole quarters."""
+        inside = sorted(
+            (q.starts_on, n, q)
+            for (y, n), q in self.quarters.items()
+            if y == period.year and q.starts_on >= period.starts_on and q.ends_on <= period.ends_on
+        )
+        if not inside or inside[0][2].starts_on != period.starts_on or inside[-1][2].ends_on != period.ends_on:
+            return None
+        return inside[0][1], inside[-1][1]
+
+    def usable(self, periods: list[PeriodInfo]) -> bool:
+        return self.aligned and all(p.whole_year or self.buckets(p) is not None for p in periods)
+
+    def q(self, period: PeriodInfo) -> Q:
+        """The roll-up rows of a window: its plan year, and its quarters (every one for the whole year)."""
+        if period.whole_year:
+            return Q(plan_year=period.year)
+        first, last = self.buckets(period)
+        return Q(plan_year=period.year, window_year=period.year, window_number__gte=first, window_number__lte=last)
 
 
 def drill_params(period: PeriodInfo) -> dict[str, str]:
@@ -494,41 +530,63 @@ def _build(
 
     # 2. Disbursements: the period's own window, its cumulative one, the same two last year, and each
     # quarter's cut-off of every year (the series), in one grouped query.
-    window_sums = {
-        "now": Sum("amount", filter=money_q(period)),
-        "last": Sum("amount", filter=money_q(last_period)),
-        "ytd": Sum("amount", filter=money_q(ytd_period)),
-        "ytd_last": Sum("amount", filter=money_q(ytd_last_period)),
-    }
-    quarter_sums = {
-        f"q{n}": Sum(
-            "amount",
-            filter=reduce(
-                or_,
-                [Q(project__plan_year=y, date__gte=year_start[y], date__lte=quarters[(y, n)].ends_on) for y in years],
-            ),
+    # Read from the money roll-up when its quarters make up every window, else from the entries.
+    rollup_windows = _RollupWindows(quarters, cal)
+    windows = {"now": period, "last": last_period, "ytd": ytd_period, "ytd_last": ytd_last_period}
+    from_rollup = rollup_windows.usable(list(windows.values()))
+    if from_rollup:
+        money = (
+            MoneyRollup.objects.filter(
+                kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids, plan_year__in=list(years)
+            )
+            .values("province_id", "plan_year", "fund")
+            .annotate(
+                **{name: Sum("amount", filter=rollup_windows.q(w)) for name, w in windows.items()},
+                **{
+                    f"q{n}": Sum(
+                        "amount",
+                        filter=reduce(or_, [Q(plan_year=y, window_year=y, window_number__lte=n) for y in years]),
+                    )
+                    for n in (1, 2, 3, 4)
+                },
+            )
+            .order_by()
         )
-        for n in (1, 2, 3, 4)
-    }
-    money = (
-        MoneyEntry.objects.filter(
-            kind=MoneyEntry.Kind.DISBURSEMENT,
-            project__province_id__in=ids,
-            project__plan_year__in=list(years),
+    else:
+        money = (
+            MoneyEntry.objects.filter(
+                kind=MoneyEntry.Kind.DISBURSEMENT,
+                project__province_id__in=ids,
+                project__plan_year__in=list(years),
+            )
+            .values(province_id=F("project__province_id"), plan_year=F("project__plan_year"), fund=F("project__fund"))
+            .annotate(
+                **{name: Sum("amount", filter=money_q(w)) for name, w in windows.items()},
+                **{
+                    f"q{n}": Sum(
+                        "amount",
+                        filter=reduce(
+                            or_,
+                            [
+                                Q(project__plan_year=y, date__gte=year_start[y], date__lte=quarters[(y, n)].ends_on)
+                                for y in years
+                            ],
+                        ),
+                    )
+                    for n in (1, 2, 3, 4)
+                },
+            )
+            .order_by()
         )
-        .values("project__province_id", "project__plan_year", "project__fund")
-        .annotate(**window_sums, **quarter_sums)
-        .order_by()
-    )
     cumulative: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
     for entry in money:
-        plan_year, fund = entry["project__plan_year"], entry["project__fund"]
+        plan_year, fund = entry["plan_year"], entry["fund"]
         for n in (1, 2, 3, 4):
             cumulative[(plan_year, n)] += entry[f"q{n}"] or ZERO
-        if plan_year == year and (row := row_for(entry["project__province_id"])) is not None:
+        if plan_year == year and (row := row_for(entry["province_id"])) is not None:
             row.now[fund].disbursed += entry["now"] or ZERO
             row.ytd[fund].disbursed += entry["ytd"] or ZERO
-        elif plan_year == year - 1 and (row := last_row_for(entry["project__province_id"])) is not None:
+        elif plan_year == year - 1 and (row := last_row_for(entry["province_id"])) is not None:
             row.last[fund].disbursed += entry["last"] or ZERO
             row.ytd_last[fund].disbursed += entry["ytd_last"] or ZERO
     series = [
@@ -580,17 +638,15 @@ def _build(
         .annotate(n=Count("id"), support=Sum("approved_support"))
         .order_by("activity__heading", "activity__code")
     )
-    paid = dict(
-        MoneyEntry.objects.filter(
-            money_q(ytd_period),
-            kind=MoneyEntry.Kind.DISBURSEMENT,
-            project__province_id__in=ids,
-        )
-        .values("project__activity_id")
-        .annotate(total=Sum("amount"))
-        .order_by()
-        .values_list("project__activity_id", "total")
-    )
+    if from_rollup:
+        paid_rows = MoneyRollup.objects.filter(
+            rollup_windows.q(ytd_period), kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids
+        ).values_list("activity_id")
+    else:
+        paid_rows = MoneyEntry.objects.filter(
+            money_q(ytd_period), kind=MoneyEntry.Kind.DISBURSEMENT, project__province_id__in=ids
+        ).values_list("project__activity_id")
+    paid = dict(paid_rows.annotate(total=Sum("amount")).order_by())
     english = (translation.get_language() or "vi").startswith("en")
     by_activity = [
         ActivityRow(
@@ -691,10 +747,18 @@ def _changed_on(provinces) -> set[datetime.date]:
 
 
 def province_figures(
-    *, province: Province, year: int, kind: str, number: int = 1, user: User, today: datetime.date | None = None
+    *,
+    province: Province,
+    year: int,
+    kind: str,
+    number: int = 1,
+    user: User,
+    today: datetime.date | None = None,
+    attention_limit: int = 50,
 ) -> Dashboard:
     """One province's dashboard: a row per province its history is recorded under (itself and the former
-    provinces merged into it), their total, and the projects that need attention. The caller checks scope.
+    provinces merged into it), their total, and the projects that need attention (`attention_limit` of each
+    list, with each list's full count in `attention_counts`). The caller checks scope.
     """
     today = today or timezone.localdate()
     ids = province_selectors.province_family_ids(province_id=province.pk)
@@ -718,40 +782,51 @@ def province_figures(
         for r in dashboard.rows
         if r.province == province or r.projects or r.total.now.planned or r.total.last.planned or r.total.last.disbursed
     ]
-    dashboard.attention = attention(ids=ids, period=dashboard.period, today=today)
+    dashboard.attention = attention(
+        ids=ids, period=dashboard.period, today=today, limit=attention_limit, counts=dashboard.attention_counts
+    )
     return dashboard
 
 
-def attention(*, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50) -> dict[str, list[Project]]:
+def attention(
+    *, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50, counts: dict | None = None
+) -> dict[str, list[Project]]:
     """Projects that need attention: overdue, no progress for the period's last quarter, money far behind time.
 
-    Three queries whatever the number of projects; lists are capped at `limit`.
+    A constant number of queries whatever the number of projects; lists are capped at `limit`. `counts`, when
+    given, receives how many projects each list has in all (a capped list must not pass for the whole).
     """
     base = Project.objects.filter(province_id__in=ids).select_related("province", "activity")
-    overdue = list(base.filter(project_selectors.late_filter(today)).order_by("end_date", "code")[:limit])
+    overdue_q = base.filter(project_selectors.late_filter(today))
+    overdue = list(overdue_q.order_by("end_date", "code")[:limit])
     number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(period.kind, period.number)
     quarter = ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year=period.year, number=number)
     has_progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__in=quarter)
-    silent = list(
-        base.filter(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on)
-        .exclude(Exists(has_progress))
-        .order_by("end_date", "code")[:limit]
-    )
-    running = (
-        project_selectors.with_money(
-            base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on), until=period.ends_on
-        )
-        .filter(approved_support__gt=0)
+    silent_q = base.filter(
+        status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on
+    ).exclude(Exists(has_progress))
+    silent = list(silent_q.order_by("end_date", "code")[:limit])
+    running = (  # only the disbursed sum: the one this list compares with the time elapsed
+        base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on, approved_support__gt=0)
+        .annotate(disbursed=project_selectors.money_sum(MoneyEntry.Kind.DISBURSEMENT, until=period.ends_on))
         .order_by("end_date", "code")
     )
-    behind = []
+    behind, behind_count = [], 0
     for project in running:  # one province's running projects: a few dozen rows at most
         span = max(1, (project.end_date - project.start_date).days)
         elapsed = min(Decimal(100), Decimal(100 * (period.ends_on - project.start_date).days) / span)
         share = Decimal(100) * project.disbursed / project.approved_support
         if elapsed - share > BEHIND_POINTS:
-            project.elapsed_share, project.disbursed_share = elapsed, share
-            behind.append(project)
-            if len(behind) >= limit:
+            behind_count += 1
+            if len(behind) < limit:
+                project.elapsed_share, project.disbursed_share = elapsed, share
+                behind.append(project)
+            elif counts is None:
                 break
+    if counts is not None:
+        counts.update(
+            overdue=len(overdue) if len(overdue) < limit else overdue_q.count(),
+            silent=len(silent) if len(silent) < limit else silent_q.count(),
+            behind=behind_count,
+        )
     return {"overdue": overdue, "silent": silent, "behind": behind}

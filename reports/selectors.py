@@ -167,6 +167,9 @@ def submitted_report_covering(*, province_ids: set[int], day: datetime.date) -> 
 # always read from the rows.
 
 
+DASHBOARD_ATTENTION = 10  # projects shown per attention list on the dashboard (with the full count)
+
+
 def _scope_key(user: User) -> str:
     scope = province_selectors.province_ids_in_scope(user=user)
     return "all" if scope is None else ",".join(str(pk) for pk in sorted(scope))
@@ -196,7 +199,13 @@ def province_figures_cached(
     return cachekeys.cached(
         ("province", province.pk, year, kind, number, today.isoformat()),
         lambda: figures.province_figures(
-            province=province, year=year, kind=kind, number=number, user=user, today=today
+            province=province,
+            year=year,
+            kind=kind,
+            number=number,
+            user=user,
+            today=today,
+            attention_limit=DASHBOARD_ATTENTION,
         ),
     )
 

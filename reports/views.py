@@ -248,10 +248,18 @@ def province_dashboard(request, pk: int):
     def rendered() -> str:
         context = _context(request, dashboard, choice, today, province)
         context["province"] = province
+        base = context["list_url"]
         context["attention"] = [
-            ("overdue", _("Overdue: past their end date and still running"), dashboard.attention["overdue"]),
-            ("silent", _("No progress entered for this period"), dashboard.attention["silent"]),
-            ("behind", _("Disbursement far behind the time elapsed"), dashboard.attention["behind"]),
+            (key, heading, dashboard.attention[key], dashboard.attention_counts.get(key, 0), more)
+            for key, heading, more in [
+                (
+                    "overdue",
+                    _("Overdue: past their end date and still running"),
+                    _href(base, province=province.pk, late=1),
+                ),
+                ("silent", _("No progress entered for this period"), None),
+                ("behind", _("Disbursement far behind the time elapsed"), None),
+            ]
         ]
         return render_to_string("reports/_province_content.html", context)
 

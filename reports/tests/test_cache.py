@@ -187,17 +187,25 @@ def test_approval_shows_on_the_next_request(
     assert after.get("approved") == 1 and after.get("registered", 0) == 0
 
 
-def test_a_write_without_commit_leaves_the_cached_figures(client, tayninh_officer, tayninh_approver, tayninh):
-    """The other side of the tests above: the figures do come from the cache until the version moves
-    (here the test's transaction never commits, so the on-commit bump never runs)."""
+def test_a_transaction_reads_its_own_uncommitted_writes_and_caches_nothing(
+    client, tayninh_officer, tayninh_approver, tayninh, commit_bumps, monkeypatch
+):
+    """The other side of the tests above: until the write commits (here the test's transaction never does, so
+    the on-commit bump never runs) the version stays; the writing transaction itself reads its figures fresh,
+    and stores nothing under the old version that others still read."""
     project = running_project(tayninh_officer, tayninh_approver)
+    commit_bumps()
     assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
+    version, stored = cachekeys.version(), []
+    real_set = cache.set
+    monkeypatch.setattr(cache, "set", lambda key, *args, **kwargs: stored.append(key) or real_set(key, *args, **kwargs))
     services.money_entry_add(
         project=project, by=tayninh_officer, kind="disbursement", amount=40_000_000, date=datetime.date(2026, 6, 1)
     )
-    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
-    fresh = figures.province_figures(province=tayninh, year=2026, kind="year", user=tayninh_officer)
-    assert fresh.total.now["local"].disbursed == 40_000_000
+    assert cachekeys.writes_pending()
+    assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 40_000_000
+    assert cachekeys.version() == version
+    assert stored == []  # the fresh figures were not cached
 
 
 def test_cached_figures_equal_the_computed_ones(ministry_staff, tayninh_officer, tayninh_approver, tayninh):
@@ -225,7 +233,9 @@ def test_scope_and_province_are_part_of_the_key(client, tayninh_officer, cantho_
     assert province_page(client, cantho_officer, cantho).total.now["local"].disbursed == 0
 
 
-def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_officer, tayninh, django_assert_num_queries):
+def test_warm_dashboards_ask_fewer_queries(
+    client, ministry_staff, tayninh_officer, tayninh, django_assert_num_queries, commit_bumps
+):
     """Pinned cold and warm (the session refresh and the first sign-in's writes out of the way first).
 
     Regional, cold 15: session, user, cut-off rules (the default period), memberships, stored periods, cut-off
@@ -240,6 +250,7 @@ def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_offic
     from periods import services as period_services
 
     period_services.period_get_or_create(kind="year", year=2026)  # who has reported: its three queries run
+    commit_bumps()  # the fixtures' writes, as committed: the requests below may use the cache
     for user, url, params, cold, warm in [
         (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 15, 6),
         (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 20, 6),
@@ -259,11 +270,19 @@ def test_warm_dashboards_ask_fewer_queries(client, ministry_staff, tayninh_offic
 
 
 def test_a_warm_dashboard_renders_no_chart_until_a_write(
-    client, monkeypatch, ministry_staff, tayninh_officer, tayninh_approver, tayninh, django_capture_on_commit_callbacks
+    client,
+    monkeypatch,
+    ministry_staff,
+    tayninh_officer,
+    tayninh_approver,
+    tayninh,
+    django_capture_on_commit_callbacks,
+    commit_bumps,
 ):
-    """Warm, the page comes from the rendered cache (drawing a chart would fail); after a write, it is drawn
-    again with the new figure in the table, the chart and the drill-down links alike."""
+    """Warm, the page comes from the rendered cache (no chart is drawn); after a write, it is drawn again with
+    the new figure in the table, the chart and the drill-down links alike."""
     project = running_project(tayninh_officer, tayninh_approver)
+    commit_bumps()  # the fixtures' writes, as committed: the pages below may use the cache
     assert province_page(client, tayninh_officer, tayninh).total.now["local"].disbursed == 0
     assert regional_page(client, ministry_staff).total.now["local"].disbursed == 0
     drawn = []
@@ -286,7 +305,8 @@ def test_a_warm_dashboard_renders_no_chart_until_a_write(
     assert drawn == [1, 1]
 
 
-def test_rendered_dashboards_are_kept_per_language(client, ministry_staff, tayninh_officer, tayninh):
+def test_rendered_dashboards_are_kept_per_language(client, ministry_staff, tayninh_officer, tayninh, commit_bumps):
+    commit_bumps()
     for user, url in [
         (ministry_staff, reverse("reports:regional_dashboard")),
         (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk])),
@@ -302,14 +322,23 @@ def test_rendered_dashboards_are_kept_per_language(client, ministry_staff, tayni
 
 
 def test_a_rendered_province_dashboard_stays_with_its_province(
-    client, ministry_staff, tayninh_officer, cantho_officer, tayninh_approver, tayninh
+    client,
+    ministry_staff,
+    tayninh_officer,
+    cantho_officer,
+    tayninh_approver,
+    tayninh,
+    django_capture_on_commit_callbacks,
+    commit_bumps,
 ):
     """Tây Ninh's page, once rendered and cached, is never what another province's officer gets: Cần Thơ's
     officer is refused it and sees their own province's figures; ministry staff see the same page."""
     project = running_project(tayninh_officer, tayninh_approver)
-    services.money_entry_add(
-        project=project, by=tayninh_officer, kind="disbursement", amount=10_000_000, date=datetime.date(2026, 4, 1)
-    )
+    commit_bumps()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.money_entry_add(
+            project=project, by=tayninh_officer, kind="disbursement", amount=10_000_000, date=datetime.date(2026, 4, 1)
+        )
     tayninh_url = reverse("reports:province_dashboard", args=[tayninh.pk])
     client.force_login(tayninh_officer)
     officer_html = client.get(tayninh_url, PARAMS).content.decode()
@@ -326,8 +355,11 @@ def test_a_rendered_province_dashboard_stays_with_its_province(
     assert main.search(ministry_html).group(1) == main.search(officer_html).group(1)
 
 
-def test_the_rendered_regional_dashboard_is_keyed_by_scope(ministry_staff, tayninh_officer, cantho_officer):
+def test_the_rendered_regional_dashboard_is_keyed_by_scope(
+    ministry_staff, tayninh_officer, cantho_officer, commit_bumps
+):
     """The regional page's rows are the provinces the user sees: its rendered parts are kept per scope."""
+    commit_bumps()
     today = datetime.date(2026, 6, 1)
     render = []
 

@@ -1,0 +1,253 @@
+"""The money roll-up (`MoneyRollup`): kept in step with the money entries in the same transaction.
+
+Every path that moves money goes through the model layer, so the roll-up is kept there rather than in each
+service: the receivers below run for the services, the imports, the grid and the admin alike.
+
+- an entry saved: its amount is added to its bucket (one upsert that reads the project's province, plan
+  year, fund and activity from the database, so an unsaved change of the project in memory cannot skew
+  it); an entry changed (only the admin can): the old values come out first; an entry deleted: it comes out;
+- a project saved whose province, plan year, fund or activity changed (approval into the plan year's
+  province, an edit of a draft, the admin): its entries move from the old key to the new one;
+- a cut-off rule added, changed or removed: the buckets themselves move, so the whole table is rebuilt.
+
+Bulk writes that bypass the model (the demo seeder's bulk_create and raw deletes) call `rebuild()` in
+their transaction. `differences()` compares the table with a fresh computation: `manage.py
+rollup_rebuild --check` and the tests use it.
+
+A bucket is the reporting quarter whose data window (by the cut-off rules, `Calendar.quarter_containing`)
+holds the entry's date; an amount dated after the December cut-off sits in the next year's first quarter,
+under its own plan year.
+"""
+
+import datetime
+from collections import defaultdict
+from contextlib import contextmanager
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Max, Min, Sum, Value, When
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from periods import selectors as period_selectors
+from periods.models import CutoffRule, PeriodKind
+from periods.rules import Calendar
+from projects.models import MoneyEntry, MoneyRollup, Project
+
+KEY_FIELDS = ("province_id", "plan_year", "fund", "activity_id")
+_suspended = 0  # > 0 inside `suspended()`: bulk writes that rebuild at the end
+
+
+# ---- writing ---------------------------------------------------------------------------------------------
+
+
+def _upsert_sql() -> str:
+    table = MoneyRollup._meta.db_table
+    project = Project._meta.db_table
+    key = "province_id, plan_year, fund, activity_id, kind, window_year, window_number"
+    # One statement, the same on PostgreSQL and SQLite: the project's key read from its row, and concurrent
+    # writes to one bucket serialised by the unique key (ON CONFLICT takes the row's lock).
+    # Table names come from the models' meta; every value is a parameter.
+    return (
+        f"INSERT INTO {table} ({key}, amount, entries) "  # noqa: S608
+        f"SELECT p.province_id, p.plan_year, p.fund, p.activity_id, %s, %s, %s, %s, %s FROM {project} p "
+        f"WHERE p.id = %s "
+        f"ON CONFLICT ({key}) DO UPDATE SET amount = {table}.amount + excluded.amount, "
+        f"entries = {table}.entries + excluded.entries"
+    )
+
+
+def _remove_sql() -> str:
+    table = MoneyRollup._meta.db_table
+    project = Project._meta.db_table
+    return (
+        f"UPDATE {table} SET amount = amount - %s, entries = entries - %s "  # noqa: S608 (as above)
+        f"WHERE (province_id, plan_year, fund, activity_id) = "
+        f"(SELECT p.province_id, p.plan_year, p.fund, p.activity_id FROM {project} p WHERE p.id = %s) "
+        f"AND kind = %s AND window_year = %s AND window_number = %s"
+    )
+
+
+def _add(*, project_id: int, kind: str, day: datetime.date, amount: Decimal, count: int, cal: Calendar) -> None:
+    """Add an entry to its bucket (count 1), or take one out (count -1: an entry edited or deleted)."""
+    year, number = cal.quarter_containing(day)
+    with connection.cursor() as cursor:
+        if count > 0:
+            cursor.execute(_upsert_sql(), [kind, year, number, amount, count, project_id])
+        else:  # the bucket exists: the entry was added to it
+            cursor.execute(_remove_sql(), [-amount, -count, project_id, kind, year, number])
+    if count < 0:  # a bucket left with no entry is not kept (a rebuild would not make it)
+        MoneyRollup.objects.filter(entries=0).delete()
+
+
+def _key_of(project_id: int) -> tuple | None:
+    return Project.objects.filter(pk=project_id).values_list(*KEY_FIELDS).first()
+
+
+def _on_entry_pre_save(sender, instance: MoneyEntry, raw=False, **kwargs) -> None:
+    instance._rollup_before = None
+    if instance.pk is not None and not raw and not _suspended:  # an edit (only the admin edits entries)
+        instance._rollup_before = (
+            MoneyEntry.objects.filter(pk=instance.pk).values_list("project_id", "kind", "date", "amount").first()
+        )
+
+
+def _on_entry_saved(sender, instance: MoneyEntry, created: bool, raw=False, **kwargs) -> None:
+    if raw or _suspended:
+        return
+    cal = period_selectors.calendar()
+    before = getattr(instance, "_rollup_before", None)
+    if before is not None:
+        project_id, kind, day, amount = before
+        _add(project_id=project_id, kind=kind, day=day, amount=-amount, count=-1, cal=cal)
+    _add(
+        project_id=instance.project_id, kind=instance.kind, day=instance.date, amount=instance.amount, count=1, cal=cal
+    )
+
+
+def _on_entry_deleted(sender, instance: MoneyEntry, **kwargs) -> None:
+    if _suspended:
+        return
+    cal = period_selectors.calendar()
+    _add(
+        project_id=instance.project_id,
+        kind=instance.kind,
+        day=instance.date,
+        amount=-instance.amount,
+        count=-1,
+        cal=cal,
+    )
+
+
+def _on_project_pre_save(sender, instance: Project, raw=False, **kwargs) -> None:
+    instance._rollup_key_before = None
+    if instance.pk is not None and not raw and not _suspended:
+        instance._rollup_key_before = _key_of(instance.pk)
+
+
+def _on_project_saved(sender, instance: Project, raw=False, **kwargs) -> None:
+    before = getattr(instance, "_rollup_key_before", None)
+    if raw or _suspended or before is None or before == tuple(getattr(instance, f) for f in KEY_FIELDS):
+        return
+    # The project's money leaves its old bucket keys and joins the new ones: subtract what it contributed
+    # under the old key (its entries, grouped), then add the same under the key now stored.
+    table = MoneyRollup._meta.db_table
+    groups = list(
+        MoneyEntry.objects.filter(project_id=instance.pk)
+        .values_list("kind", "date")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
+    )
+    if not groups:
+        return
+    cal = period_selectors.calendar()
+    old = dict(zip(KEY_FIELDS, before, strict=True))
+    by_bucket: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
+    for kind, day, total, n in groups:
+        bucket = by_bucket[(kind, *cal.quarter_containing(day))]
+        bucket[0] += total
+        bucket[1] += n
+    with connection.cursor() as cursor:
+        for (kind, year, number), (total, n) in by_bucket.items():
+            cursor.execute(  # the table name from the model's meta; values are parameters
+                f"UPDATE {table} SET amount = amount - %s, entries = entries - %s WHERE province_id = %s AND "  # noqa: S608
+                "plan_year = %s AND fund = %s AND activity_id = %s AND kind = %s AND window_year = %s AND "
+                "window_number = %s",
+                [total, n, old["province_id"], old["plan_year"], old["fund"], old["activity_id"], kind, year, number],
+            )
+            cursor.execute(_upsert_sql(), [kind, year, number, total, n, instance.pk])
+    MoneyRollup.objects.filter(entries=0).delete()
+
+
+def _on_rules_changed(sender, raw=False, **kwargs) -> None:
+    if not raw and not _suspended:
+        rebuild()
+
+
+def connect() -> None:
+    """Called once from ProjectsConfig.ready."""
+    pre_save.connect(_on_entry_pre_save, sender=MoneyEntry, dispatch_uid="rollup_entry_pre")
+    post_save.connect(_on_entry_saved, sender=MoneyEntry, dispatch_uid="rollup_entry_saved")
+    post_delete.connect(_on_entry_deleted, sender=MoneyEntry, dispatch_uid="rollup_entry_deleted")
+    pre_save.connect(_on_project_pre_save, sender=Project, dispatch_uid="rollup_project_pre")
+    post_save.connect(_on_project_saved, sender=Project, dispatch_uid="rollup_project_saved")
+    post_save.connect(_on_rules_changed, sender=CutoffRule, dispatch_uid="rollup_rules_saved")
+    post_delete.connect(_on_rules_changed, sender=CutoffRule, dispatch_uid="rollup_rules_deleted")
+
+
+@contextmanager
+def suspended():
+    """Bulk writes (the demo seeder): the receivers stand aside, and the table is rebuilt once at the end,
+    in the same transaction."""
+    global _suspended
+    with transaction.atomic():
+        _suspended += 1
+        try:
+            yield
+        finally:
+            _suspended -= 1
+        rebuild()
+
+
+# ---- computing from the entries --------------------------------------------------------------------------
+
+
+def computed(cal: Calendar | None = None, *, entry_model=MoneyEntry) -> dict[tuple, tuple[Decimal, int]]:
+    """The roll-up as the entries give it now: key → (amount, entries), in two queries. The bucket of each
+    date is worked out in the database by a CASE over the quarter windows of the years the entries span.
+    `entry_model`: a migration passes its historical model."""
+    cal = cal or period_selectors.calendar()
+    span = entry_model.objects.aggregate(first=Min("date"), last=Max("date"))
+    if span["first"] is None:
+        return {}
+    whens = [
+        When(date__gte=w.starts_on, date__lte=w.ends_on, then=Value(w.year * 10 + w.number))
+        for year in range(span["first"].year, span["last"].year + 2)
+        for w in (cal.window(PeriodKind.QUARTER, year, n) for n in (1, 2, 3, 4))
+    ]
+    rows = (
+        entry_model.objects.annotate(bucket=Case(*whens, output_field=IntegerField()))
+        .values_list(*(f"project__{f}" for f in KEY_FIELDS), "kind", "bucket")
+        .annotate(total=Sum("amount"), n=Count("id"))
+        .order_by()
+    )
+    result: dict[tuple, tuple[Decimal, int]] = {}
+    for province_id, plan_year, fund, activity_id, kind, bucket, total, n in rows:
+        key = (province_id, plan_year, fund, activity_id, kind, bucket // 10, bucket % 10)
+        result[key] = (total, n)
+    return result
+
+
+def stored() -> dict[tuple, tuple[Decimal, int]]:
+    rows = MoneyRollup.objects.values_list(*KEY_FIELDS, "kind", "window_year", "window_number", "amount", "entries")
+    return {row[:7]: (row[7], row[8]) for row in rows}
+
+
+def differences() -> dict[tuple, tuple]:
+    """Keys where the table and a fresh computation disagree: key → (stored, computed); empty when in step."""
+    have, want = stored(), computed()
+    return {key: (have.get(key), want.get(key)) for key in have.keys() | want.keys() if have.get(key) != want.get(key)}
+
+
+@transaction.atomic
+def rebuild(*, cal: Calendar | None = None, entry_model=MoneyEntry, rollup_model=MoneyRollup) -> int:
+    """Replace the table by a fresh computation from the entries; returns the number of rows. A migration
+    passes its historical models and calendar."""
+    rows = [
+        rollup_model(
+            province_id=province_id,
+            plan_year=plan_year,
+            fund=fund,
+            activity_id=activity_id,
+            kind=kind,
+            window_year=year,
+            window_number=number,
+            amount=amount,
+            entries=n,
+        )
+        for (province_id, plan_year, fund, activity_id, kind, year, number), (amount, n) in computed(
+            cal, entry_model=entry_model
+        ).items()
+    ]
+    rollup_model.objects.all().delete()
+    rollup_model.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)

@@ -1,0 +1,85 @@
+"""The project lists' count and total row are cached by data version under the list's SQL: a write is seen
+on the next request, one scope's figures never answer another's, and a warm list reads no count or sums."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from khuyencong import cachekeys
+from projects import services
+from projects.models import MoneyEntry
+from projects.tests import factories
+
+pytestmark = pytest.mark.django_db
+M = 1_000_000
+
+
+def _list(client):
+    response = client.get(reverse("projects:list"))
+    return response.context["page"].paginator.count, response.context["totals"]
+
+
+def test_a_write_is_seen_on_the_next_request(
+    client, tayninh_officer, tayninh_approver, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        project = factories.approve(
+            factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
+        )
+    client.force_login(tayninh_officer)
+    assert _list(client)[0] == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        factories.make_project(by=tayninh_officer, title="Đề án thứ hai")
+    count, totals = _list(client)
+    assert count == 2 and totals["disbursed"] == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.money_entry_add(
+            project=project,
+            by=tayninh_officer,
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            amount=12 * M,
+            date=datetime.date(2026, 5, 4),
+        )
+    count, totals = _list(client)
+    assert (count, totals["disbursed"], totals["support"]) == (2, Decimal(12 * M), Decimal(200 * M))
+
+
+def test_one_scope_never_answers_for_another(client, tayninh_officer, cantho_officer, ministry_staff):
+    factories.make_project(by=tayninh_officer)
+    for index in range(3):
+        factories.make_project(by=cantho_officer, title=f"Đề án Cần Thơ {index}", activity="KC01")
+    counts = {}
+    for user in (tayninh_officer, cantho_officer, ministry_staff, tayninh_officer):
+        client.force_login(user)
+        counts.setdefault(user.username, set()).add(_list(client)[0])
+    assert counts == {"tn.officer": {1}, "ct.officer": {3}, "ministry": {4}}
+
+
+def test_a_warm_list_reads_no_count_or_sums(
+    client, ministry_staff, tayninh_officer, django_assert_num_queries, commit_bumps
+):
+    for index in range(3):
+        factories.make_project(by=tayninh_officer, title=f"Đề án {index}")
+    commit_bumps()
+    client.force_login(ministry_staff)
+    client.get(reverse("projects:list"))  # cold: count, page, support and disbursed sums
+    # warm: session, user, the page of projects (money subqueries inside), province and activity choices of
+    # the filter form: no count, no sums
+    with django_assert_num_queries(5):
+        response = client.get(reverse("projects:list"))
+    assert response.context["page"].paginator.count == 3
+
+
+def test_inside_a_transaction_that_wrote_the_figures_are_read_fresh(tayninh_officer, commit_bumps):
+    # the test's own transaction is open: a service's bump is pending until a commit that never comes
+    commit_bumps()  # the fixtures' writes
+    assert not cachekeys.writes_pending()
+    calls = []
+    assert cachekeys.cached(["x"], lambda: calls.append(1) or 1) == 1
+    assert cachekeys.cached(["x"], lambda: calls.append(2) or 2) == 1  # cached
+    factories.make_project(by=tayninh_officer)
+    assert cachekeys.writes_pending()
+    assert cachekeys.cached(["x"], lambda: calls.append(3) or 3) == 3  # fresh, and not stored
+    assert calls == [1, 3]
