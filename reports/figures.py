@@ -802,31 +802,33 @@ def attention(
     number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(period.kind, period.number)
     quarter = ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year=period.year, number=number)
     has_progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__in=quarter)
-    silent_q = base.filter(
-        status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on
-    ).exclude(Exists(has_progress))
+    silent_filter = Q(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on)
+    silent_q = base.filter(silent_filter).exclude(Exists(has_progress))
     silent = list(silent_q.order_by("end_date", "code")[:limit])
+    # Far behind: every running project's dates and disbursed sum as plain values (no model rows), then the
+    # first `limit` of them as projects, so the cost of a long list is one light row each.
     running = (  # only the disbursed sum: the one this list compares with the time elapsed
         base.filter(status__in=project_rules.ACTIVE_STATUSES, start_date__lte=period.ends_on, approved_support__gt=0)
         .annotate(disbursed=project_selectors.money_sum(MoneyEntry.Kind.DISBURSEMENT, until=period.ends_on))
         .order_by("end_date", "code")
+        .values_list("pk", "start_date", "end_date", "disbursed", "approved_support")
     )
-    behind, behind_count = [], 0
-    for project in running:  # one province's running projects: a few dozen rows at most
-        span = max(1, (project.end_date - project.start_date).days)
-        elapsed = min(Decimal(100), Decimal(100 * (period.ends_on - project.start_date).days) / span)
-        share = Decimal(100) * project.disbursed / project.approved_support
+    shares: dict[int, tuple[Decimal, Decimal]] = {}
+    for pk, start_date, end_date, disbursed, support in running:
+        span = max(1, (end_date - start_date).days)
+        elapsed = min(Decimal(100), Decimal(100 * (period.ends_on - start_date).days) / span)
+        share = Decimal(100) * disbursed / support
         if elapsed - share > BEHIND_POINTS:
-            behind_count += 1
-            if len(behind) < limit:
-                project.elapsed_share, project.disbursed_share = elapsed, share
-                behind.append(project)
-            elif counts is None:
-                break
-    if counts is not None:
+            shares[pk] = (elapsed, share)
+    behind = list(base.filter(pk__in=list(shares)[:limit]).order_by("end_date", "code"))
+    for project in behind:
+        project.elapsed_share, project.disbursed_share = shares[project.pk]
+    if counts is not None:  # one query whatever the lists' lengths
         counts.update(
-            overdue=len(overdue) if len(overdue) < limit else overdue_q.count(),
-            silent=len(silent) if len(silent) < limit else silent_q.count(),
-            behind=behind_count,
+            base.order_by().aggregate(
+                overdue=Count("pk", filter=project_selectors.late_filter(today)),
+                silent=Count("pk", filter=silent_filter & ~Q(Exists(has_progress))),
+            ),
+            behind=len(shares),
         )
     return {"overdue": overdue, "silent": silent, "behind": behind}

@@ -243,9 +243,10 @@ def test_warm_dashboards_ask_fewer_queries(
     the registration was opened to, so no separate region count), activity money, activity support, then who
     has reported (the stored period, the region's provinces, their reports).
     Warm 6: session, user, cut-off rules, and who has reported (3): the figures' nine queries are gone.
-    Province, cold 18: session, user, the province in scope (2 scope ids + the row), cut-off rules, its family's
+    Province, cold 19: session, user, the province in scope (2 scope ids + the row), cut-off rules, its family's
     rows (its ids were read for the scope: a GET request reads a family once), stored periods, cut-off rules, the
-    figures' six, the three attention lists. Warm 6: session, user, the province in scope (3), cut-off rules
+    figures' six, the three attention lists and their counts (one query; the far-behind projects are read as
+    rows only when there are some, none here). Warm 6: session, user, the province in scope (3), cut-off rules
     (the default period).
     """
     from periods import services as period_services
@@ -254,7 +255,7 @@ def test_warm_dashboards_ask_fewer_queries(
     commit_bumps()  # the fixtures' writes, as committed: the requests below may use the cache
     for user, url, params, cold, warm in [
         (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 15, 6),
-        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 18, 6),
+        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 19, 6),
     ]:
         client.force_login(user)
         assert client.get(url, {"year": 2025}).status_code == 200
