@@ -31,6 +31,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.utils import translation
@@ -138,7 +139,10 @@ class BumpsDataVersion:
 def query_key(queryset) -> list:
     """A queryset's own SQL and parameters, as key parts: the same filters in the same scope (the scope's
     provinces are in the SQL) on the same data version give the same rows."""
-    sql, params = queryset.order_by().query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().query.sql_with_params()
+    except EmptyResultSet:  # a scope that matches nothing (`none()`, an empty id list): no SQL, no row
+        return ["no rows", queryset.model._meta.label]
     return [sql, *params]
 
 

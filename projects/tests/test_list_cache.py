@@ -83,3 +83,13 @@ def test_inside_a_transaction_that_wrote_the_figures_are_read_fresh(tayninh_offi
     assert cachekeys.writes_pending()
     assert cachekeys.cached(["x"], lambda: calls.append(3) or 3) == 3  # fresh, and not stored
     assert calls == [1, 3]
+
+
+def test_a_scope_that_matches_nothing_counts_nothing(tayninh_officer):
+    from projects import selectors
+    from projects.models import Project
+
+    factories.make_project(by=tayninh_officer)
+    for empty in (Project.objects.none(), Project.objects.filter(pk__in=[])):
+        assert cachekeys.CountCachedPaginator(empty, 50).count == 0
+        assert selectors.list_totals(empty)["support"] == 0
