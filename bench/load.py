@@ -56,6 +56,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--cpu-requests", type=int, default=60, help="requests per group for CPU ms (0: skip)")
     parser.add_argument("--warmup", type=float, default=5, help="seconds of load before measuring")
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated substrings: the per-group CPU part measures only groups whose name has one",
+    )
     return parser.parse_args()
 
 
@@ -326,7 +331,11 @@ def cpu_per_group(args, server, sessions: list, plans: dict, accounts: list) -> 
     for n in range(len(sessions)):
         for urls in plans[accounts[n % len(accounts)].pk][0]:
             groups.setdefault(urls[0][0], []).append((n, urls))
+    # --only: one helper's groups measured in seconds, not the whole list (the mix above stays whole)
+    wanted = [w.strip() for w in args.only.split(",") if w.strip()]
     for group, choices in sorted(groups.items()):
+        if wanted and not any(w in group for w in wanted):
+            continue
         picked = choices[:2]
         before = cpu_sample(server.pid, args.database)
         per_user = max(1, args.cpu_requests // len(picked))
