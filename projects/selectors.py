@@ -59,6 +59,8 @@ def project_list_for(*, user: User) -> QuerySet[Project]:
     ids = province_selectors.province_ids_in_scope(user=user)
     if ids is None:
         return queryset
+    if not ids:  # no province (a collaborator): nothing, and an empty IN would leave IdAmong no subquery
+        return queryset.none()
     partner = Project.partner_provinces.through.objects.filter(province_id__in=ids).values("project_id")
     return queryset.filter(Q(province_id__in=ids) | IdAmong(partner))
 
