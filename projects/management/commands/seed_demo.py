@@ -18,7 +18,8 @@ class Command(BaseCommand):
         counts = demo.demo_seed(scale=scale, seed=seed)
         if connection.vendor == "postgresql":
             # Tens of thousands of rows just written: without statistics until autovacuum comes round, the
-            # planner guesses a dozen rows and picks nested loops over every money entry (lists 3-6x slower).
+            # planner guesses a dozen rows and sums a list's money by nested loop over every entry
+            # (63 ms at scale 10; 11 ms once analysed).
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         self.stdout.write(", ".join(f"{value} {name}" for name, value in counts.items()))
