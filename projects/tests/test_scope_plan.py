@@ -34,4 +34,3 @@ def test_the_check_would_see_the_old_scan(cantho_officer):
     partner = Project.partner_provinces.through.objects.filter(project_id=OuterRef("pk"), province_id__in=ids)
     plan = plan_of(Project.objects.filter(Q(province_id__in=ids) | Exists(partner)))
     assert "Seq Scan on projects_project " in plan, plan
-
