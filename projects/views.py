@@ -76,7 +76,9 @@ def project_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    totals = selectors.list_totals(queryset, since=since, until=until)
+    totals = selectors.list_totals(
+        queryset, since=since, until=until, user=request.user, key_filters=project_filter.key_filters()
+    )
     return render(
         request,
         "projects/project_list.html",
