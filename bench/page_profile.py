@@ -8,7 +8,8 @@ under cProfile. Prints, per URL: the mean CPU ms a request, the queries one requ
 in the profile), and the profile's heaviest functions by own time and by cumulative time (--top 0: none).
 API URLs (/api/…) are requested with a token of the user's, pages with a session (and, for ministry staff,
 a confirmed second factor, as after the code page). The profiler's own cost about doubles the times inside
-it: compare functions with each other, and requests by the timed CPU line. DEBUG stays off. Run on purpose against a bench database (it adds a TOTP device and an API token).
+it: compare functions with each other, and requests by the timed CPU line.
+DEBUG stays off. Run on purpose against a bench database (it adds a TOTP device and an API token).
 """
 
 import argparse
