@@ -82,7 +82,15 @@ def project_list(request):
     return render(
         request,
         "projects/project_list.html",
-        {"filter": project_filter, "page": page, "query": query.urlencode(), "totals": totals},
+        {
+            "filter": project_filter,
+            "page": page,
+            "page_key": cachekeys.page_key(page),
+            # the filter form's choices are the provinces in the user's scope and the activities
+            "filter_key": [*cachekeys.query_key(project_filter.filters["province"].queryset), query.urlencode()],
+            "query": query.urlencode(),
+            "totals": totals,
+        },
     )
 
 
