@@ -240,12 +240,12 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 
 
 def this_period_missing_count(*, user: User, period) -> int:
-    """How many of the officer's active projects have no progress row for the period yet."""
-    return (
-        due_in_period(project_change_list_for(user=user), period=period)
-        .exclude(period_selectors.same_period(period, "progress_updates__period"))
-        .count()
+    """How many of the officer's active projects have no progress row for the period yet; cached by data
+    version under the count's SQL (scope and period are in it; progress is written through services that bump)."""
+    missing = due_in_period(project_change_list_for(user=user), period=period).exclude(
+        period_selectors.same_period(period, "progress_updates__period")
     )
+    return cachekeys.cached(["missing-progress", *cachekeys.query_key(missing)], missing.count)
 
 
 def history_for(project: Project) -> list[dict]:
