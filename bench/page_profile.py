@@ -48,14 +48,16 @@ def main() -> None:
     from provinces.models import User
 
     user = User.objects.get(username=args.user)
-    client = Client()
-    client.cookies["sessionid"] = session_for(user)
+    page_client, api_client = Client(), Client()  # the API's callers send a token and no session cookie
+    page_client.cookies["sessionid"] = session_for(user)
     token = token_for(user)
 
     # The queries one request runs, counted from the profile (the debug cursor would change the timing).
     execute = "<method 'execute' of 'psycopg2.extensions.cursor' objects>"
     for url in args.urls:
-        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if url.startswith("/api/") else {}
+        api = url.startswith("/api/")
+        client = api_client if api else page_client
+        headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if api else {}
         for _ in range(2):
             response = client.get(url, **headers)
             assert response.status_code == 200, (url, response.status_code)
