@@ -64,6 +64,7 @@ def main() -> None:
         for _ in range(2):
             response = client.get(url, **headers)
             assert response.status_code == 200, (url, response.status_code)
+
         def get(client=client, url=url, headers=headers):
             if args.cold:
                 cachekeys.bump()  # outside a transaction: at once (the bump's own cost is in the figures)
