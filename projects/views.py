@@ -408,7 +408,9 @@ def this_period(request):
     own (grid_row_save); without it the page is one form and "Save all" saves every changed row."""
     state, states = _grid_period(request)
     period = state.period
-    rows = grid.rows_for(user=request.user, period=period) if grid.may_enter(request.user) else []
+    # a GET only renders its rows: they load only what the page shows (a POST saves from them)
+    display = request.method != "POST"
+    rows = grid.rows_for(user=request.user, period=period, display=display) if grid.may_enter(request.user) else []
     saved = failed = 0
     if request.method == "POST":
         if not state.is_open:
