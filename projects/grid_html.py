@@ -42,8 +42,8 @@ def _truncated(text: str) -> str:
     return Truncator(text).chars(LAST_NARRATIVE_CHARS)
 
 
-def _cell(row: Row, col: str, readonly: str, placeholder: str) -> str:
-    pk, error = row.pk, row.errors.get(col, "")
+def _cell(row: Row, pk: int, col: str, readonly: str, placeholder: str) -> str:
+    error = row.errors.get(col, "")
     described = f'aria-labelledby="h-{col} code-{pk}" aria-describedby="m-{pk}-{col}"'
     invalid = ' aria-invalid="true"' if error else ""
     value = _escape(row.values.get(col, ""))
@@ -59,8 +59,8 @@ def _cell(row: Row, col: str, readonly: str, placeholder: str) -> str:
             f"{described}{invalid}{readonly}>"
         )
         wide = ""
-    css = f"cell{wide} has-error" if error else f"cell{wide}"
-    return f'<td class="{css}">{field}<span class="cell-msg" id="m-{pk}-{col}">{_escape(error)}</span></td>'
+    css, message = (f"cell{wide} has-error", _escape(error)) if error else (f"cell{wide}", "")
+    return f'<td class="{css}">{field}<span class="cell-msg" id="m-{pk}-{col}">{message}</span></td>'
 
 
 def render_rows(rows: list[Row]) -> SafeString:
@@ -93,11 +93,8 @@ def render_rows(rows: list[Row]) -> SafeString:
             f'<span class="muted in-period">{in_period}: <span class="disbursed-in-period">'
             f"{vnd(project.disbursed_in_period, language=language)}</span></span></td>"
             f'<td class="ro last">{last}</td>'
-            + "".join(
-                _cell(row, col, readonly, placeholder)
-                for col in ("percent", "narrative", "difficulties", "amount", "date")
-            )
+            + "".join(_cell(row, pk, col, readonly, placeholder) for col in COLUMNS)
             + f'<td class="row-state" role="status"><span class="badge {row.state}">{_escape(row.state_text)}</span>'
-            f'<span class="error row-error">{_escape(row.row_error)}</span></td></tr>'
+            f'<span class="error row-error">{_escape(row.row_error) if row.row_error else ""}</span></td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every interpolated value above is escaped or our own markup

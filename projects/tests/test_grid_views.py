@@ -59,10 +59,10 @@ def test_the_grid_shows_due_rows_with_last_period_and_pins_its_queries(
         )
     client.force_login(tayninh_officer)
     client.get(reverse("projects:this_period"))  # the first visit of a quarter generates the earlier quarters
-    # 15: session, user; current quarter (in a savepoint pair), the four earlier quarters in one query; the
-    # successor walk, the province family (2) and the granted exceptions; the scope's family (2); the rows with
+    # 11 (15 before issue 19): session, user; the cut-off rules once and the current quarter with the four
+    # earlier ones in one query; the province family and the granted exceptions; the scope; the rows with
     # their money and last-period subqueries, this period's progress, the last periods' labels
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("projects:this_period"))
     html = response.content.decode()
     assert "3 đề án chưa báo cáo" in html and later.code not in html
@@ -70,7 +70,7 @@ def test_the_grid_shows_due_rows_with_last_period_and_pins_its_queries(
     assert 'type="date"' not in html and 'type="number"' not in html and 'placeholder="dd/mm/yyyy"' in html
     for i in range(30):
         _running(tayninh_officer, tayninh_approver, title=f"Thêm {i}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("projects:this_period"))
     assert len(response.context["rows"]) == 33
 
