@@ -4,9 +4,11 @@
         .venv/bin/python bench/page_profile.py --user cantho.canbo /projects/ /api/v1/projects/ [-n 30] [--top 25]
 
 Each URL is requested twice to warm the caches, then -n times timed (wall and process CPU), then -n times
-under cProfile. Prints, per URL: the mean CPU ms a request, the queries one request runs (cursor executes in the profile), and the profile's
-heaviest functions by own time and by cumulative time. API URLs (/api/…) are requested with a token of the
-user's, pages with a session (and, for ministry staff, a confirmed second factor, as after the code page).
+under cProfile. Prints, per URL: the mean CPU ms a request, the queries one request runs (cursor executes
+in the profile), and the profile's heaviest functions by own time and by cumulative time (--top 0: none).
+API URLs (/api/…) are requested with a token of the user's, pages with a session (and, for ministry staff,
+a confirmed second factor, as after the code page). The profiler's own cost about doubles the times inside
+it: compare functions with each other, and requests by the timed CPU line.
 DEBUG stays off. Run on purpose against a bench database (it adds a TOTP device and an API token).
 """
 
