@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from khuyencong import numbers
 from khuyencong.text import nfc
 from periods import selectors as period_selectors
+from periods.models import ReportingPeriod
 from projects import entry_periods, rules, selectors, services
 from projects.models import MoneyEntry, ProgressUpdate, Project
 from provinces.models import User
@@ -84,14 +85,22 @@ class Row:
         return self.progress is not None
 
 
-def rows_queryset(*, user: User, period) -> QuerySet[Project]:
+# What the page's rows read of a project (grid_html.render_rows): loading only these, without the scope's joined
+# province, activity and unit, took a third off the rows' query at 195 rows (10.0 → 6.4 ms CPU).
+DISPLAY_FIELDS = ("code", "title", "approved_support", "end_date")
+
+
+def rows_queryset(*, user: User, period, display: bool = False) -> QuerySet[Project]:
     """The due projects in the user's scope with what a row shows: disbursed to the cut-off and in the window,
     this period's progress (prefetched), and the id of the latest earlier progress (read by build_rows). Three
-    queries whatever the number of rows."""
+    queries whatever the number of rows. `display`: only the fields the page shows (DISPLAY_FIELDS), for rows
+    that are rendered and never saved from (a deferred field read later would cost a query per row)."""
     earlier = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__ends_on__lt=period.ends_on).order_by(
         "-period__ends_on"
     )
     due = selectors.due_in_period(selectors.project_change_list_for(user=user), period=period)  # partners only read
+    if display:
+        due = due.select_related(None).only(*DISPLAY_FIELDS)
     return (
         due.annotate(
             disbursed=selectors.money_sum(MoneyEntry.Kind.DISBURSEMENT, until=period.ends_on),
@@ -127,14 +136,18 @@ def values_of(progress: ProgressUpdate | None) -> dict:
 def build_rows(projects) -> list[Row]:
     projects = list(projects)
     last_ids = {p.last_progress_id for p in projects if p.last_progress_id}
-    earlier = {}
+    earlier = {}  # progress id → (percent, narrative, period label)
     if last_ids:
-        earlier = {
-            update.pk: update
-            for update in ProgressUpdate.objects.filter(pk__in=last_ids)
-            .select_related("period")
-            .only("completion_percent", "narrative", "period")
-        }
+        # Plain tuples, and each period's label made once: most rows' last period is the same quarter.
+        labels = {}
+        for pk, percent, narrative, *period in ProgressUpdate.objects.filter(pk__in=last_ids).values_list(
+            "pk", "completion_percent", "narrative", "period__kind", "period__year", "period__number"
+        ):
+            key = tuple(period)
+            if key not in labels:
+                kind, year, number = key
+                labels[key] = ReportingPeriod(kind=kind, year=year, number=number).label
+            earlier[pk] = (percent, narrative, labels[key])
     rows = []
     for project in projects:
         progress = project.period_progress[0] if project.period_progress else None
@@ -143,9 +156,9 @@ def build_rows(projects) -> list[Row]:
             Row(
                 project=project,
                 progress=progress,
-                last_percent=f"{numbers.format_percent_input(last.completion_percent)}%" if last else "",
-                last_narrative=last.narrative if last else "",
-                last_label=last.period.label if last else "",
+                last_percent=f"{numbers.format_percent_input(last[0])}%" if last else "",
+                last_narrative=last[1] if last else "",
+                last_label=last[2] if last else "",
                 values=values_of(progress),
                 entry_key=new_entry_key(),
             )
@@ -153,8 +166,8 @@ def build_rows(projects) -> list[Row]:
     return rows
 
 
-def rows_for(*, user: User, period) -> list[Row]:
-    return build_rows(rows_queryset(user=user, period=period))
+def rows_for(*, user: User, period, display: bool = False) -> list[Row]:
+    return build_rows(rows_queryset(user=user, period=period, display=display))
 
 
 def counters(rows: list[Row]) -> dict:

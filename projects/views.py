@@ -30,6 +30,7 @@ from projects.forms import (
     ProjectForm,
     ReasonForm,
     TransitionDecisionForm,
+    blank_fields_html,
 )
 from projects.models import Attachment, Fund, Project, ProjectAdjustment, SupportCeiling
 from provinces import selectors as province_selectors
@@ -111,21 +112,19 @@ def project_detail(request, pk):
     writable = selectors.may_change(user=request.user, project=project)  # partner provinces only read
     context = {
         "project": project,
-        "money": selectors.with_money(selectors.project_list_for(user=request.user).filter(pk=pk)).get(),
+        "money": selectors.money_of(project),
         "transitions": rules.allowed_transitions(request.user, project) if writable else [],
         "decided_by_document": services.DECISION_OF_ACTION,
-        "transition_decision_form": TransitionDecisionForm(auto_id="t_%s"),
         "timeline": selectors.timeline_for(project),
         "can_edit": writable and rules.is_editor(request.user),
         "can_decide": writable and rules.is_approver_for(request.user, project),
         "is_partner_view": not writable,
-        "decision_form": DecisionForm(),
+        "decision_fields": blank_fields_html(DecisionForm),
         "pending": next(
             (a for a in project.adjustments.all() if a.decision == ProjectAdjustment.Decision.PENDING), None
         ),
-        "money_form": MoneyEntryForm(),
-        "attachment_form": AttachmentForm(),
-        "reason_form": ReasonForm(),
+        "money_fields": blank_fields_html(MoneyEntryForm),
+        "attachment_fields": blank_fields_html(AttachmentForm),
     }
     return render(request, "projects/project_detail.html", context)
 
@@ -418,7 +417,9 @@ def this_period(request):
     own (grid_row_save); without it the page is one form and "Save all" saves every changed row."""
     state, states = _grid_period(request)
     period = state.period
-    rows = grid.rows_for(user=request.user, period=period) if grid.may_enter(request.user) else []
+    # a GET only renders its rows: they load only what the page shows (a POST saves from them)
+    display = request.method != "POST"
+    rows = grid.rows_for(user=request.user, period=period, display=display) if grid.may_enter(request.user) else []
     saved = failed = 0
     if request.method == "POST":
         if not state.is_open:

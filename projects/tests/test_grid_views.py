@@ -10,7 +10,7 @@ from freezegun import freeze_time
 
 from periods import services as periods  # period_get_or_create
 from periods.models import PeriodKind
-from projects import services
+from projects import grid_html, services
 from projects.entry_periods import period_key as key  # noqa: E402
 from projects.models import MoneyEntry, ProgressUpdate
 from projects.tests import factories
@@ -59,10 +59,10 @@ def test_the_grid_shows_due_rows_with_last_period_and_pins_its_queries(
         )
     client.force_login(tayninh_officer)
     client.get(reverse("projects:this_period"))  # the first visit of a quarter generates the earlier quarters
-    # 15: session, user; current quarter (in a savepoint pair), the four earlier quarters in one query; the
-    # successor walk, the province family (2) and the granted exceptions; the scope's family (2); the rows with
+    # 11 (15 before issue 19): session, user; the cut-off rules once and the current quarter with the four
+    # earlier ones in one query; the province family and the granted exceptions; the scope; the rows with
     # their money and last-period subqueries, this period's progress, the last periods' labels
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("projects:this_period"))
     html = response.content.decode()
     assert "3 đề án chưa báo cáo" in html and later.code not in html
@@ -70,7 +70,7 @@ def test_the_grid_shows_due_rows_with_last_period_and_pins_its_queries(
     assert 'type="date"' not in html and 'type="number"' not in html and 'placeholder="dd/mm/yyyy"' in html
     for i in range(30):
         _running(tayninh_officer, tayninh_approver, title=f"Thêm {i}")
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(11):
         response = client.get(reverse("projects:this_period"))
     assert len(response.context["rows"]) == 33
 
@@ -175,3 +175,37 @@ def test_a_locked_period_is_read_only_with_the_reason(client, tayninh_officer, t
     response = _save(client, q2, project, "progress", percent="10")
     assert response.status_code == 403 and "29/06/2026" in response.json()["row_error"]
     assert not ProgressUpdate.objects.exists()
+
+
+def test_the_rows_escape_and_shorten_as_the_template_engine_would(client, tayninh_officer, tayninh_approver, q4):
+    """grid_html writes the rows with html.escape and a Truncator shortcut: the HTML must be what Django's
+    escape() and Truncator().chars(160) give — a long narrative shortened with "…", combining marks not counted,
+    a decomposed (NFD) text normalised, markup characters escaped."""
+    import unicodedata
+
+    from django.utils.html import escape
+    from django.utils.text import Truncator
+
+    q3 = periods.period_get_or_create(kind=PeriodKind.QUARTER, year=2026, number=3)
+    long_text = "Đã lắp <máy> & \"sấy\" 'nông sản'. " * 8  # 272 characters
+    nfd_text = unicodedata.normalize("NFD", "Tiến độ chậm vì mưa bão " * 6)[:170]  # ≤ 160 letters, > 160 code points
+    texts = {"long": long_text, "nfd": nfd_text, "short": "Xong <b>phần</b> móng & tường"}
+    projects = {name: _running(tayninh_officer, tayninh_approver, title=f'Đề án <i>{name}</i> & "x"') for name in texts}
+    for name, text in texts.items():
+        with freeze_time("2026-09-10 09:00:00+07:00"):
+            services.progress_save(
+                project=projects[name], period=q3, by=tayninh_officer, completion_percent="40", narrative=text
+            )
+    client.force_login(tayninh_officer)
+    html = client.get(reverse("projects:this_period")).content.decode()
+    for name, text in texts.items():
+        expected = escape(Truncator(text).chars(160))
+        assert f'<span class="last-narrative">{expected}</span>' in html, name
+        assert f'<span class="grid-title">{escape(projects[name].title)}</span>' in html
+    assert escape(Truncator(long_text).chars(160)).endswith("…")
+    assert "&lt;máy&gt; &amp; &quot;sấy&quot; &#x27;nông" in html
+    # the services store NFC; text written otherwise (NFD, combining marks) is shortened as Truncator does
+    nfd_short = unicodedata.normalize("NFD", "Tiến độ chậm")
+    for text in (*texts.values(), nfd_text, nfd_short, unicodedata.normalize("NFD", long_text), "", "a\u0301" * 161):
+        assert grid_html._truncated(text) == Truncator(text).chars(160)
+        assert grid_html._escape(text) == escape(text)

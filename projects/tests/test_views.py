@@ -223,3 +223,72 @@ def test_province_filter_includes_the_provinces_merged_into_it(client, ministry_
     assert {p.pk for p in page} == {old.pk, new.pk}
     page = client.get(reverse("projects:list"), {"province": long_an.pk}).context["page"]
     assert [p.pk for p in page] == [old.pk]
+
+
+def test_the_detail_page_sums_its_entries_and_pins_its_queries(
+    client, tayninh_officer, tayninh_approver, django_assert_max_num_queries
+):
+    """The money box is summed from the prefetched entries (the figures with_money gives), the steps' and
+    adjustments' authors come with them, and more entries, steps or documents add no query."""
+    from projects import selectors
+
+    project = factories.approve(
+        factories.make_project(by=tayninh_officer, support=100_000_000),
+        officer=tayninh_officer,
+        approver=tayninh_approver,
+    )
+    client.force_login(tayninh_officer)
+    client.get(reverse("projects:detail", args=[project.pk]))  # the first page after the login saves the session
+
+    def add(kind, amount, day):
+        return services.money_entry_add(project=project, by=tayninh_officer, kind=kind, amount=amount, date=day)
+
+    def page():
+        # 14: session, user; the province family (2); the project with its joins; beneficiaries, partners,
+        # decisions, money, progress, documents, steps with their authors, adjustments; the unit's names.
+        # Before: 16 with any step (their authors apart) and the money box's own query.
+        with django_assert_max_num_queries(14):
+            response = client.get(reverse("projects:detail", args=[project.pk]))
+        money = selectors.with_money(selectors.project_list_for(user=tayninh_officer).filter(pk=project.pk)).get()
+        shown = response.context["money"]
+        assert (shown["advanced"], shown["disbursed"], shown["settled"]) == (
+            money.advanced,
+            money.disbursed,
+            money.settled,
+        )
+        return response.content.decode()
+
+    html = page()
+    assert '<dd id="disbursed">0 đ</dd>' in html
+    add("advance", 10_000_000, datetime.date(2026, 3, 2))
+    wrong = add("disbursement", 30_000_000, datetime.date(2026, 4, 1))
+    add("disbursement", 5_000_000, datetime.date(2026, 5, 1))
+    services.money_entry_correct(entry=wrong, by=tayninh_officer, amount="20.000.000", reason="Gõ nhầm")
+    services.decision_record(
+        project=project, by=tayninh_officer, kind="contract", number="12/HĐ", date=datetime.date(2026, 3, 1)
+    )
+    html = page()
+    assert '<dd id="disbursed">15.000.000 đ</dd>' in html and "10.000.000 đ" in html
+    assert str(tayninh_approver) in html  # the approval step's author, selected with the steps
+
+
+def test_the_blank_forms_are_written_as_the_template_engine_writes_them(rf):
+    """blank_fields_html caches the project page's empty forms: the same HTML as looping over their fields
+    in a template, in either language."""
+    from django.template import Context, Template
+    from django.utils import translation
+
+    from projects.forms import AttachmentForm, DecisionForm, MoneyEntryForm, blank_fields_html
+
+    loop = Template(
+        '{% for field in form %}<p><label for="{{ field.id_for_label }}">{{ field.label }}</label>{{ field }}</p>'
+        "{% endfor %}"
+    )
+    for language in ("vi", "en"):
+        with translation.override(language):
+            for form_class in (MoneyEntryForm, AttachmentForm, DecisionForm):
+                assert blank_fields_html(form_class) == loop.render(Context({"form": form_class()}))
+    with translation.override("en"):
+        assert "Amount (VND)" in blank_fields_html(MoneyEntryForm)
+    with translation.override("vi"):
+        assert "Amount (VND)" not in blank_fields_html(MoneyEntryForm)
