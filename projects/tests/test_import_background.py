@@ -191,18 +191,26 @@ def test_one_bad_row_among_more_than_5000_saves_nothing_and_names_the_row(
     assert "4711" in page and "Ngày kết thúc không được trước ngày bắt đầu." in page
 
 
-def test_a_workbook_over_the_background_limit_is_refused_with_the_limit(
-    client, tayninh_officer, monkeypatch, django_capture_on_commit_callbacks
+def test_a_workbook_over_50000_rows_is_refused_with_the_limit(
+    client, tayninh_officer, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(excel_import, "IN_BACKGROUND", excel_import._Limits(2**24, 2**28, 6000))
+    """The real limit: the rows are counted while read, before any is checked (so each holds just a code)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(excel.PROJECT_SHEET)
+    sheet.append([column.header for column in excel.PROJECT_COLUMNS])
+    for number in range(excel_common.BACKGROUND_MAX_ROWS + 1):
+        sheet.append([f"IMP-{number:05d}"])
+    book.create_sheet(excel.MONEY_SHEET).append([column.header for column in excel.MONEY_COLUMNS])
+    content = io.BytesIO()
+    book.save(content)
     client.force_login(tayninh_officer)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("projects:import"), {"file": upload(rows_workbook(6001))})
+        response = client.post(reverse("projects:import"), {"file": upload(content.getvalue())})
     job = ProjectImport.objects.get()
     assert job.status == "refused" and not Project.objects.exists()
-    assert [(e["sheet"], e["row"], e["message"]) for e in job.errors] == [
-        (excel.PROJECT_SHEET, 6002, "Tệp có hơn 6.000 dòng dữ liệu; hãy chia thành nhiều tệp.")
-    ]
+    message = "Tệp có hơn 50.000 dòng dữ liệu; hãy chia thành nhiều tệp."
+    assert [(e["sheet"], e["row"], e["message"]) for e in job.errors] == [(excel.PROJECT_SHEET, 50_002, message)]
+    assert message in client.get(response["Location"]).content.decode()
 
 
 def test_the_real_limits_admit_50000_rows_and_20_mb_and_refuse_beyond(tayninh_officer):
