@@ -14,7 +14,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a 5 MB upload that unpacks beyond this is a zip bomb, not a plan
 MAX_ROWS = 5000  # data rows over both sheets, read in the request (only when the file under-declares its rows)
 # A Celery worker reads the large files (over excel_import.SYNC_MAX_ROWS rows, or over MAX_BYTES). 50,000
-# project rows: 2.75 MB, 238 s on the worker (57 s checking, 181 s saving), peak RSS 244 MB; 5,000 rows 25 s,
+# project rows: 2.75 MB, 238-242 s on the worker (39-57 s checking, the rest saving), peak RSS 244 MB; 5,000: 25 s,
 # 111 MB (bench/import_rows.py on a 2-core machine). The unpacked limit keeps MAX_UNPACKED_BYTES' ratio.
 BACKGROUND_MAX_ROWS = 50_000
 BACKGROUND_MAX_BYTES = 20 * 1024 * 1024
