@@ -146,6 +146,20 @@ def query_key(queryset) -> list:
     return [sql, *params]
 
 
+def page_key(page) -> list:
+    """A page of a list as key parts: its slice's own SQL (scope, filters, order, money window, offset)."""
+    return ["page", *query_key_ordered(page.object_list), page.number]
+
+
+def query_key_ordered(queryset) -> list:
+    """Like `query_key`, with the order and any slice kept: the same rows in the same order."""
+    try:
+        sql, params = queryset.query.sql_with_params()
+    except EmptyResultSet:
+        return ["no rows", queryset.model._meta.label]
+    return [sql, *params]
+
+
 class CountCachedPaginator(Paginator):
     """Django's paginator with the row count cached by data version under the list's SQL: counting every
     project in scope grows with the data, the page of 50 rows does not."""

@@ -39,7 +39,7 @@ class NationalPlanRegistrationAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(admin.ModelAdmin):
+class BeneficiaryAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["name", "kind", "tax_code", "commune"]
     list_filter = ["kind"]
     search_fields = ["name", "tax_code"]
@@ -101,7 +101,7 @@ class ProgressUpdateAdmin(cachekeys.BumpsDataVersion, SimpleHistoryAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["original_name", "project", "kind", "content_type", "size", "uploaded_at"]
     list_filter = ["kind", "content_type"]
     search_fields = ["original_name", "project__code", "sha256"]

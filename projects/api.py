@@ -21,7 +21,7 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from khuyencong import api, api_filters, filetypes
+from khuyencong import api, api_filters, cachekeys, filetypes
 from khuyencong.text import vi_order
 from periods.models import ReportingPeriod
 from projects import rules, selectors, services
@@ -988,6 +988,20 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         return Response(
             DecisionSerializer(decision, context=self.get_serializer_context()).data, status=status.HTTP_201_CREATED
         )
+
+    # Last in the class: an annotation below a method named `list` would read it instead of the builtin.
+    def list(self, request, *args, **kwargs):
+        """The page as this caller is answered, cached by data version (khuyencong/cachekeys.py): keyed by
+        the caller (the actions are theirs; role, unit and provinces in scope, in case an administrator
+        changes them) and the full URL (filters, order, page, and the host its links name). Every row it
+        shows (projects, money, progress, beneficiaries, partners, decisions and their files, units) is
+        written through services or admin pages that bump. Invalid filters raise before anything is stored."""
+        user = request.user
+        ids = province_selectors.province_ids_in_scope(user=user)
+        scope = "all" if ids is None else sorted(ids)
+        key = ["api-projects", user.pk, user.role, user.unit_id, user.is_staff, scope, request.build_absolute_uri()]
+        answer = super().list
+        return Response(cachekeys.cached(key, lambda: answer(request, *args, **kwargs).data))
 
 
 class EstablishmentFilter(filters.FilterSet):

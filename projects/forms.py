@@ -341,17 +341,44 @@ class ProjectFilter(django_filters.FilterSet):
             return None, None
         return self.form.cleaned_data.get("money_from"), self.form.cleaned_data.get("money_to")
 
+    def key_filters(self) -> dict | None:
+        """The projects this list chooses, as filters on the money roll-up's own key (province, plan year,
+        fund, activity: projects/rollup.py), so the list's disbursed total can be read from the roll-up:
+        {} when nothing narrows the scope; None when a search, status or schedule filter or a money window
+        chooses too, or the filters do not validate (they are then summed from the entries)."""
+        if not self.is_bound:
+            return {}
+        if not self.form.is_valid():
+            return None
+        data = {name: value for name, value in self.form.cleaned_data.items() if value not in (None, "", [])}
+        data.pop("order", None)
+        if set(data) - {"province", "province_only", "year", "fund", "activity"}:
+            return None
+        keys = {}
+        if "province" in data:
+            keys["province_id__in"] = self._province_ids(data["province"])
+        if "year" in data:
+            keys["plan_year"] = int(data["year"])
+        if "fund" in data:
+            keys["fund"] = data["fund"]
+        if "activity" in data:
+            keys["activity_id"] = data["activity"].pk
+        return keys
+
     def filter_nothing(self, queryset, name, value):
         return queryset  # read by money_window() and filter_province()
 
     def filter_province(self, queryset, name, value):
         """A province with the provinces merged into it: today's Tây Ninh lists old Tây Ninh and Long An too
         (only the province itself with province_only=1)."""
+        return queryset.filter(province_id__in=self._province_ids(value))
+
+    def _province_ids(self, province) -> list[int]:
         from provinces import selectors as province_selectors
 
         if self.form.cleaned_data.get("province_only") == "1":
-            return queryset.filter(province_id=value.pk)
-        return queryset.filter(province_id__in=province_selectors.province_family_ids(province_id=value.pk))
+            return [province.pk]
+        return list(province_selectors.province_family_ids(province_id=province.pk))
 
     def filter_search(self, queryset, name, value):
         from projects import selectors

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from khuyencong import cachekeys
 from khuyencong.text import fold, vi_order
 from periods import selectors as period_selectors
-from projects.models import Beneficiary, MoneyEntry, ProgressUpdate, Project, ProjectDecision
+from projects.models import Beneficiary, MoneyEntry, MoneyRollup, ProgressUpdate, Project, ProjectDecision
 from projects.rules import ACTIVE_STATUSES
 from provinces import selectors as province_selectors
 from provinces.models import Commune, User
@@ -149,26 +149,58 @@ def with_money(
 
 
 def list_totals(
-    queryset: QuerySet[Project], *, until: datetime.date | None = None, since: datetime.date | None = None
+    queryset: QuerySet[Project],
+    *,
+    until: datetime.date | None = None,
+    since: datetime.date | None = None,
+    user: User | None = None,
+    key_filters: dict | None = None,
 ) -> dict:
     """The total row of a project list: state support and money disbursed in the window over every
     project of the list (not only the page), in two queries whatever the number of projects; cached by data
-    version under the list's SQL (the sums read every project in scope, so they grow with the data)."""
+    version under the list's SQL (the sums read every project in scope, so they grow with the data).
+
+    `key_filters` (ProjectFilter.key_filters) says the list is `user`'s scope narrowed by the money
+    roll-up's key alone: then all money to date is summed from the roll-up, a few hundred rows, instead of
+    every entry of every project (`_rollup_disbursed` says when it may)."""
     return cachekeys.cached(
         ["list-totals", *cachekeys.query_key(queryset), since, until],
-        lambda: _list_totals(queryset, until=until, since=since),
+        lambda: _list_totals(queryset, until=until, since=since, user=user, key_filters=key_filters),
     )
 
 
-def _list_totals(queryset: QuerySet[Project], *, until: datetime.date | None, since: datetime.date | None) -> dict:
+def _list_totals(
+    queryset: QuerySet[Project],
+    *,
+    until: datetime.date | None,
+    since: datetime.date | None,
+    user: User | None = None,
+    key_filters: dict | None = None,
+) -> dict:
     support = queryset.order_by().aggregate(total=Sum("approved_support"))["total"] or Decimal(0)
-    entries = MoneyEntry.objects.filter(project__in=queryset.order_by().values("pk"), kind=MoneyEntry.Kind.DISBURSEMENT)
-    if until:
-        entries = entries.filter(date__lte=until)
-    if since:
-        entries = entries.filter(date__gte=since)
-    disbursed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    disbursed = None
+    if since is None and until is None:
+        disbursed = _rollup_disbursed(user=user, key_filters=key_filters)
+    if disbursed is None:
+        entries = MoneyEntry.objects.filter(
+            project__in=queryset.order_by().values("pk"), kind=MoneyEntry.Kind.DISBURSEMENT
+        )
+        if until:
+            entries = entries.filter(date__lte=until)
+        if since:
+            entries = entries.filter(date__gte=since)
+        disbursed = entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
     return {"support": support, "disbursed": disbursed, "since": since, "until": until}
+
+
+def _rollup_disbursed(*, user: User | None, key_filters: dict | None) -> Decimal | None:
+    """All money disbursed to date on the projects of the user's scope that match the roll-up key filters,
+    summed from the roll-up; None when it cannot say: no key filters, or a scope that is not whole provinces
+    (an officer's list also holds other provinces' projects that name theirs a partner)."""
+    if user is None or key_filters is None or province_selectors.province_ids_in_scope(user=user) is not None:
+        return None
+    rows = MoneyRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT, **key_filters)
+    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0)
 
 
 def money_total(project: Project, kind: str, *, until: datetime.date | None = None) -> Decimal:
@@ -208,12 +240,12 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 
 
 def this_period_missing_count(*, user: User, period) -> int:
-    """How many of the officer's active projects have no progress row for the period yet."""
-    return (
-        due_in_period(project_change_list_for(user=user), period=period)
-        .exclude(period_selectors.same_period(period, "progress_updates__period"))
-        .count()
+    """How many of the officer's active projects have no progress row for the period yet; cached by data
+    version under the count's SQL (scope and period are in it; progress is written through services that bump)."""
+    missing = due_in_period(project_change_list_for(user=user), period=period).exclude(
+        period_selectors.same_period(period, "progress_updates__period")
     )
+    return cachekeys.cached(["missing-progress", *cachekeys.query_key(missing)], missing.count)
 
 
 def history_for(project: Project) -> list[dict]:

@@ -613,6 +613,7 @@ def attachment_add(
 ) -> Attachment:
     """Store a PDF, image, Word, Excel or OpenDocument file checked by its content and size.
     check_role=False: the caller (a decision's record) has checked who may act."""
+    cachekeys.bump()  # the API's project rows list the attachments of decisions
     if check_role and not rules.is_editor(by):
         raise PermissionDenied(_("Only provincial officers upload files."))
     _check_in_scope(by, project.province)
@@ -901,6 +902,7 @@ def decision_record(
     """Record a decision or document of the project (approval, contract or assignment, acceptance,
     liquidation, settlement) with its number, date, signer and file. The province's officers and approvers
     record them, and whoever approves the project's fund."""
+    cachekeys.bump()  # the API's project rows list the decisions
     if not (rules.is_editor(by) or rules.is_approver_for(by, project)):
         raise PermissionDenied(_("Your role cannot record this project's decisions."))
     project = _locked(project, None)

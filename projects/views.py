@@ -76,11 +76,21 @@ def project_list(request):
     )
     query = request.GET.copy()
     query.pop("page", None)
-    totals = selectors.list_totals(queryset, since=since, until=until)
+    totals = selectors.list_totals(
+        queryset, since=since, until=until, user=request.user, key_filters=project_filter.key_filters()
+    )
     return render(
         request,
         "projects/project_list.html",
-        {"filter": project_filter, "page": page, "query": query.urlencode(), "totals": totals},
+        {
+            "filter": project_filter,
+            "page": page,
+            "page_key": cachekeys.page_key(page),
+            # the filter form's choices are the provinces in the user's scope and the activities
+            "filter_key": [*cachekeys.query_key(project_filter.filters["province"].queryset), query.urlencode()],
+            "query": query.urlencode(),
+            "totals": totals,
+        },
     )
 
 

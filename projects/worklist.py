@@ -1,5 +1,6 @@
 """Reads for the home work lists: projects waiting for someone, decisions to know of. Scoped like every
-read; two queries per section (the first items and the total) whatever the number of projects."""
+read; two queries per section (the first items and the total) whatever the number of projects, none while
+the data version stands."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong import cachekeys
 from notices.worklist import LIMIT, Item, Section
 from projects.models import Fund, NationalPlanRegistration, Project, ProjectAdjustment, ProjectTransition, Status
 from projects.selectors import project_list_for
@@ -15,13 +17,27 @@ from provinces import selectors as province_selectors
 from provinces.models import User
 
 AWAITING = [Status.REGISTERED, Status.APPRAISED]
-RECENT = datetime.timedelta(days=30)  # decisions stay on the home page this long
+RECENT = datetime.timedelta(days=30)  # decisions stay on the home page this long (from midnight)
 
 
 def _section(key: str, title: str, queryset: QuerySet, to_item, more_url: str = "") -> Section:
-    items = [to_item(row) for row in queryset[:LIMIT]]
-    total = len(items) if len(items) < LIMIT else queryset.count()
-    return Section(key=key, title=title, items=items, total=total, more_url=more_url)
+    """A section's first items and total, cached by data version under its query's SQL (the user's scope,
+    the fund, the statuses and the day the window starts are in it): the rows it reads (projects, their
+    transitions and adjustments, registrations, provinces) are all written through services that bump."""
+
+    def compute() -> Section:
+        items = [to_item(row) for row in queryset[:LIMIT]]
+        total = len(items) if len(items) < LIMIT else queryset.count()
+        return Section(key=key, title=title, items=items, total=total, more_url=more_url)
+
+    return cachekeys.cached(["worklist", key, *cachekeys.query_key_ordered(queryset)], compute)
+
+
+def _recent_since() -> datetime.datetime:
+    """The start of the window of recent decisions: midnight 30 days ago, so the window moves once a day
+    (and a cached section stays right all day)."""
+    day = timezone.localdate() - RECENT
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _project_item(project: Project, detail: str = "", comment: str = "") -> Item:
@@ -82,7 +98,7 @@ def decided_for_province(*, user: User) -> list[Section]:
         .select_related("province")
         .order_by("-updated_at", "-pk")
     )
-    since = timezone.now() - RECENT
+    since = _recent_since()
     decided = (
         province_selectors.scope_for_user(
             ProjectAdjustment.objects.filter(decided_at__gte=since), user=user, province_field="project__province"

@@ -61,7 +61,7 @@ class UnitNameInline(admin.StackedInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(cachekeys.BumpsDataVersion, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "province", "valid_from", "valid_to"]
     list_filter = ["kind", "province__code_set"]
     search_fields = ["code", "names__name", "province__name"]

@@ -8,6 +8,7 @@ from django.urls import reverse
 from freezegun import freeze_time
 
 from notices import services as notice_services
+from periods import selectors as period_selectors
 from periods import services as period_services
 from periods.models import PeriodKind, ReportingPeriod
 from projects import services as project_services
@@ -208,3 +209,56 @@ def test_ministry_sees_conference_follow_up_overdue_until_the_province_reports_i
         conclusion=conclusion, province=tayninh_officer.unit.province, status="done", by=tayninh_officer
     )
     assert section(home(client, ministry_staff), "followup_overdue") == ""
+
+
+def test_the_cached_project_sections_show_each_write_on_the_next_request(
+    client, reference_data, tayninh_officer, tayninh_approver, commit_bumps
+):
+    """The project sections and the missing-progress count are cached by data version (projects/worklist.py):
+    with every write committed, as in production, the next home page shows it."""
+    with freeze_time("2026-03-01"):
+        running = factories.approve(
+            factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
+        )
+    draft = factories.make_project(by=tayninh_officer, title="Đề án chờ duyệt")
+    commit_bumps()
+    assert section(home(client, tayninh_approver), "projects_awaiting") == ""  # now cached
+    assert "1 dự án đang thực hiện chưa có tiến độ kỳ này" in home(client, tayninh_officer)
+    draft = project_services.project_transition(project=draft, action="submit", by=tayninh_officer)
+    commit_bumps()
+    assert draft.code in section(home(client, tayninh_approver), "projects_awaiting")
+    with freeze_time(NOW):
+        project_services.project_transition(project=draft, action="reject", by=tayninh_approver, reason="Thiếu dự toán")
+        q4 = period_services.period_stored(period_selectors.current_quarter())
+    commit_bumps()
+    assert section(home(client, tayninh_approver), "projects_awaiting") == ""
+    assert "Thiếu dự toán" in section(home(client, tayninh_officer), "projects_refused")
+    with freeze_time(NOW):
+        project_services.progress_save(project=running, period=q4, by=tayninh_officer, completion_percent=40)
+    commit_bumps()
+    assert "0 dự án đang thực hiện chưa có tiến độ kỳ này" in home(client, tayninh_officer)
+
+
+def test_recent_decisions_stay_on_the_home_page_from_midnight_thirty_days_ago(
+    client, reference_data, tayninh_officer, tayninh_approver, commit_bumps
+):
+    from projects.models import ProjectAdjustment
+
+    project = factories.approve(
+        factories.make_project(by=tayninh_officer, title="Đề án điều chỉnh"),
+        officer=tayninh_officer,
+        approver=tayninh_approver,
+    )
+    for decided_at, reason in [("2026-10-29 00:30:00+07:00", "Trong hạn"), ("2026-10-28 23:30:00+07:00", "Quá hạn")]:
+        ProjectAdjustment.objects.create(
+            project=project,
+            requested_by=tayninh_officer,
+            changes={"end_date": ["31/10/2026", "30/11/2026"]},
+            reason=reason,
+            decision=ProjectAdjustment.Decision.APPROVED,
+            decided_by=tayninh_approver,
+            decided_at=datetime.datetime.fromisoformat(decided_at),
+        )
+    commit_bumps()
+    decided = section(home(client, tayninh_officer), "adjustments_decided")  # 28/11 10:00: from 29/10 00:00
+    assert decided.count("Đề án điều chỉnh") == 1

@@ -64,12 +64,68 @@ def test_a_warm_list_reads_no_count_or_sums(
         factories.make_project(by=tayninh_officer, title=f"Đề án {index}")
     commit_bumps()
     client.force_login(ministry_staff)
-    client.get(reverse("projects:list"))  # cold: count, page, support and disbursed sums
-    # warm: session, user, the page of projects (money subqueries inside), province and activity choices of
-    # the filter form: no count, no sums
-    with django_assert_num_queries(5):
+    client.get(reverse("projects:list"))  # cold: count, page, support and disbursed sums, the form's choices
+    # warm: session and user; the rendered filter form and page of rows come from the cache (no count, no
+    # sums, no rows, no choices)
+    with django_assert_num_queries(2):
         response = client.get(reverse("projects:list"))
     assert response.context["page"].paginator.count == 3
+    assert [f"Đề án {index}" in response.content.decode() for index in range(3)] == [True] * 3
+
+
+def _rows(client, query: str = "") -> str:
+    response = client.get(reverse("projects:list") + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_rendered_rows_show_each_write_on_the_next_request(client, tayninh_officer, tayninh_approver, commit_bumps):
+    project = factories.approve(
+        factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
+    )
+    commit_bumps()
+    client.force_login(tayninh_officer)
+    assert "Hỗ trợ máy sấy nông sản" in _rows(client) and "12.000.000 đ" not in _rows(client)  # warm now
+    services.money_entry_add(
+        project=project,
+        by=tayninh_officer,
+        kind=MoneyEntry.Kind.DISBURSEMENT,
+        amount=12 * M,
+        date=datetime.date(2026, 5, 4),
+    )
+    commit_bumps()
+    assert _rows(client).count("12.000.000 đ") == 2  # the row and the total row
+    project.refresh_from_db()
+    services.project_update(
+        project=project,
+        by=tayninh_officer,
+        data={"title": "Máy sấy nông sản năng lượng mặt trời"},
+        expected_version=project.version,
+    )
+    commit_bumps()
+    page = _rows(client)
+    assert "Máy sấy nông sản năng lượng mặt trời" in page and "Hỗ trợ máy sấy nông sản" not in page
+
+
+def test_the_rendered_rows_and_form_are_per_scope_query_and_language(
+    client, tayninh_officer, cantho_officer, ministry_staff, commit_bumps
+):
+    factories.make_project(by=tayninh_officer, title="Đề án Tây Ninh")
+    factories.make_project(by=cantho_officer, title="Đề án Cần Thơ", year=2025, activity="KC01")
+    commit_bumps()
+    client.force_login(ministry_staff)
+    both = _rows(client)
+    assert "Đề án Tây Ninh" in both and "Đề án Cần Thơ" in both
+    assert "Đề án Tây Ninh" not in _rows(client, "?year=2025")
+    assert 'value="2025"' in _rows(client, "?year=2025") and 'value="2025"' not in _rows(client)  # the form's value
+    client.force_login(tayninh_officer)
+    own = _rows(client)
+    assert "Đề án Tây Ninh" in own and "Đề án Cần Thơ" not in own
+    assert ">Cần Thơ</option>" not in own  # the province choices are the officer's scope
+    assert "đề xuất" in own.lower()  # the status, in Vietnamese
+    client.cookies["django_language"] = "en"
+    english = _rows(client)
+    assert "proposed" in english and "đề xuất" not in english.lower()
 
 
 def test_inside_a_transaction_that_wrote_the_figures_are_read_fresh(tayninh_officer, commit_bumps):
