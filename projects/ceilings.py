@@ -8,6 +8,9 @@ resolution. Where no row is in force, or a row leaves a limit empty, nothing is 
 """
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -40,6 +43,31 @@ def in_force(*, fund: str, province: Province | None, activity: ActivityContent,
     return rows.order_by("pk")
 
 
+_remembered: ContextVar[dict | None] = ContextVar("ceiling_rows", default=None)
+
+
+@contextmanager
+def rows_remembered() -> Iterator[None]:
+    """Within this block the rows in force for each fund, province, activity and day are read once: the
+    Excel import checks thousands of projects on a handful of activities (twice each: checked, then created)."""
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _rows_in_force(*, fund: str, province: Province | None, activity: ActivityContent, on: datetime.date) -> list:
+    remembered = _remembered.get()
+    key = (fund, province.pk if province else None, activity.pk, on)
+    if remembered is not None and key in remembered:
+        return remembered[key]
+    rows = list(in_force(fund=fund, province=province, activity=activity, on=on).select_related("activity"))
+    if remembered is not None:
+        remembered[key] = rows
+    return rows
+
+
 def _loosest(rows, attribute: str):
     """Where a text sets limits for several cases (a machine, a technology line) and the project does not
     say which it is, the largest limit applies: the portal never refuses what the law may allow."""
@@ -68,7 +96,7 @@ def check(
     `advanced`: the total of advances (tạm ứng) including any being recorded. `support_field` and
     `advance_field` name the fields the messages attach to (the amount field when recording an advance).
     """
-    rows = list(in_force(fund=fund, province=province, activity=activity, on=on).select_related("activity"))
+    rows = _rows_in_force(fund=fund, province=province, activity=activity, on=on)
     if not rows:
         return
     errors: dict[str, list[str]] = {}

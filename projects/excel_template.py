@@ -7,15 +7,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from khuyencong import spreadsheets
+from khuyencong import numbers, spreadsheets
 from projects.excel_common import (
     ACTIVITY_SHEET,
+    BACKGROUND_MAX_BYTES,
+    BACKGROUND_MAX_ROWS,
     DATE_FORMAT,
     GUIDE_SHEET,
     HEADER_FILL,
     HEADER_FONT,
-    MAX_BYTES,
-    MAX_ROWS,
     MONEY_COLUMNS,
     MONEY_FORMAT,
     MONEY_SHEET,
@@ -80,7 +80,7 @@ def _style_header(sheet, widths: list[int]) -> None:
 def _data_sheet(sheet, columns: tuple[Column, ...], lists: dict[str, str]) -> None:
     sheet.append([column.header for column in columns])
     _style_header(sheet, [column.width for column in columns])
-    last_row = MAX_ROWS + 1
+    last_row = BACKGROUND_MAX_ROWS + 1  # the lists cover every row a file may hold (a range, not cells: no weight)
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         cells = f"{letter}2:{letter}{last_row}"
@@ -108,8 +108,10 @@ def _guide_sheet(sheet) -> None:
         "Đề án nhập vào là bản nháp (đề xuất); giải ngân chỉ nhập được cho đề án đã được phê duyệt.",
         "Nhập lại cùng một tệp không tạo bản ghi trùng: đề án đã có mã được giữ nguyên, khoản tiền trùng "
         "hoàn toàn với khoản đã có được bỏ qua.",
-        f"Tối đa {MAX_ROWS} dòng dữ liệu và {MAX_BYTES // (1024 * 1024)} MB mỗi tệp. Các ví dụ dưới đây "
-        "chỉ để tham khảo: không chép vào trang dữ liệu nếu không phải dữ liệu thật.",
+        f"Tối đa {numbers.group_digits(BACKGROUND_MAX_ROWS, language='vi')} dòng dữ liệu (cả hai trang) và "
+        f"{BACKGROUND_MAX_BYTES // (1024 * 1024)} MB mỗi tệp. Tệp lớn được kiểm tra và nhập ở chế độ nền: "
+        "trang tiến độ cho biết số dòng đã kiểm tra, đã lưu, rồi kết quả; vẫn là tất cả hoặc không dòng nào. "
+        "Các ví dụ dưới đây chỉ để tham khảo: không chép vào trang dữ liệu nếu không phải dữ liệu thật.",
     ):
         sheet.append([line])
     sheet.append([])

@@ -428,7 +428,7 @@ def test_too_many_rows_are_refused(tayninh_officer):
     with pytest.raises(excel.ImportErrors) as caught:
         excel.import_workbook(upload(content), by=tayninh_officer)
     assert [(e["row"], e["message"]) for e in caught.value.errors] == [
-        (excel.MAX_ROWS + 2, "Tệp có hơn 5000 dòng dữ liệu; hãy chia thành nhiều tệp.")
+        (excel.MAX_ROWS + 2, "Tệp có hơn 5.000 dòng dữ liệu; hãy chia thành nhiều tệp.")
     ]
 
 

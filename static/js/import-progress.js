@@ -10,7 +10,8 @@
     window.fetch(box.dataset.statusUrl, { headers: { "Accept": "application/json" }, credentials: "same-origin" })
       .then(function (response) { return response.json(); })
       .then(function (job) {
-        if (job.finished) { window.location.reload(); return; }
+        // finished, or from checking to saving (the label above the bar changes): the server renders it
+        if (job.finished || (box.dataset.status && job.status !== box.dataset.status)) { window.location.reload(); return; }
         if (job.label && status) { status.textContent = job.label; }
         bar.max = job.total || 1;
         bar.value = job.done;
