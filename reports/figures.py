@@ -37,6 +37,7 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -788,6 +789,13 @@ def province_figures(
     return dashboard
 
 
+# The attention lists' order, by end date then code. Written COALESCE(end_date, end_date) (the same order) so
+# that PostgreSQL does not walk the list's end-date index in order and filter every project of the region on
+# the way until ten of one province turn up (8 ms at demo scale 10, growing with the data); it reads the
+# province's running projects by their status and province indexes and sorts those (0.5 ms).
+BY_END_DATE = (Coalesce("end_date", "end_date"), "code")
+
+
 def attention(
     *, ids: set[int], period: PeriodInfo, today: datetime.date, limit: int = 50, counts: dict | None = None
 ) -> dict[str, list[Project]]:
@@ -798,13 +806,13 @@ def attention(
     """
     base = Project.objects.filter(province_id__in=ids).select_related("province", "activity")
     overdue_q = base.filter(project_selectors.late_filter(today))
-    overdue = list(overdue_q.order_by("end_date", "code")[:limit])
+    overdue = list(overdue_q.order_by(*BY_END_DATE)[:limit])
     number = {PeriodKind.HALF_YEAR: 2, PeriodKind.NINE_MONTHS: 3, PeriodKind.YEAR: 4}.get(period.kind, period.number)
     quarter = ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year=period.year, number=number)
     has_progress = ProgressUpdate.objects.filter(project=OuterRef("pk"), period__in=quarter)
     silent_filter = Q(status__in=[ProjectStatus.IN_PROGRESS, ProjectStatus.ADJUSTING], start_date__lte=period.ends_on)
     silent_q = base.filter(silent_filter).exclude(Exists(has_progress))
-    silent = list(silent_q.order_by("end_date", "code")[:limit])
+    silent = list(silent_q.order_by(*BY_END_DATE)[:limit])
     # Far behind: every running project's dates and disbursed sum as plain values (no model rows), then the
     # first `limit` of them as projects, so the cost of a long list is one light row each.
     running = (  # only the disbursed sum: the one this list compares with the time elapsed
