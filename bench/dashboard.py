@@ -124,7 +124,7 @@ def interleaved() -> None:
 
     django.setup()
     from django.core.cache import cache
-    from django.db import connection, connections
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -137,10 +137,9 @@ def interleaved() -> None:
 
     names = {scale: dj_database_url.parse(os.environ[f"BENCH_DB_{scale}"])["NAME"] for scale in (1, 10)}
 
-    def use(scale: int) -> None:
-        if connections["default"].settings_dict["NAME"] != names[scale]:
-            connections["default"].close()
-            connections["default"].settings_dict["NAME"] = names[scale]
+    from common import scale_switcher
+
+    use = scale_switcher(names)
 
     jobs, clients, counts = {}, {}, {}
     for scale in (1, 10):

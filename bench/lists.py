@@ -9,9 +9,9 @@ One process switches between them request by request (round-robin over jobs and 
 the same machine load. Prints per job and scale the median and p90, the query count, the scale-10 ÷ scale-1
 ratio, and the API list (page_size 50) ÷ a trivial DRF view behind the same token authentication and
 throttles (bench/lists_urls.py). The list's row count and total row are cached by data version
-(khuyencong/cachekeys.py): the jobs marked "cold" empty the cache before each request, the others read them
-from it, as every request after the first does until a write. Absolute times are noisy on a shared machine:
-read the ratios, and the load average printed beside them.
+(khuyencong/cachekeys.py): the jobs marked "cold" empty the cache before each request; the others are timed
+on a second request right after an untimed one, as every request after the first is until a write. Absolute
+times are noisy on a shared machine: read the ratios, and the load average printed beside them.
 
 --explain prints EXPLAIN (ANALYZE) of every query of the list jobs at scale 10 that reads projects, and says
 whether any plan has a sequential scan of projects.
@@ -43,7 +43,7 @@ def main() -> None:
 
     django.setup()
     from django.conf import settings
-    from django.db import connection, connections
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext, override_settings
     from load import session_for, token_for
@@ -54,11 +54,9 @@ def main() -> None:
 
     names = {scale: dj_database_url.parse(url)["NAME"] for scale, url in urls.items()}
 
-    def use(scale: int) -> None:
-        db = connections["default"]
-        if db.settings_dict["NAME"] != names[scale]:
-            db.close()
-            db.settings_dict["NAME"] = names[scale]
+    from common import scale_switcher
+
+    use = scale_switcher(names)
 
     override_settings(ROOT_URLCONF="lists_urls", DEBUG=False).enable()
     clients, counts, officer_names = {}, {}, {}
@@ -117,6 +115,8 @@ def main() -> None:
                 use(scale)
                 if job.endswith(" cold"):
                     cache.clear()
+                else:  # warm: the cold jobs cleared the cache since this job's last turn
+                    assert clients[scale][who].get(url, params).status_code == 200
                 begin = time.perf_counter()
                 response = clients[scale][who].get(url, params)
                 timings[job, scale].append(time.perf_counter() - begin)
