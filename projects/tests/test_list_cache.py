@@ -149,3 +149,13 @@ def test_a_scope_that_matches_nothing_counts_nothing(tayninh_officer):
     for empty in (Project.objects.none(), Project.objects.filter(pk__in=[])):
         assert cachekeys.CountCachedPaginator(empty, 50).count == 0
         assert selectors.list_totals(empty)["support"] == 0
+
+
+def test_the_counts_are_written_with_vietnamese_digit_groups(client, ministry_staff, monkeypatch):
+    """14.750 đề án, not 14750: the count is grouped as every other figure (and 14,750 in English)."""
+    monkeypatch.setattr(cachekeys.CountCachedPaginator, "count", 14_750)
+    client.force_login(ministry_staff)
+    html = _rows(client)
+    assert "14.750 đề án" in html and "Tổng cộng 14.750 đề án trong danh sách" in html
+    client.cookies["django_language"] = "en"
+    assert "14,750 projects" in _rows(client)
