@@ -25,6 +25,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 
+from khuyencong import cachekeys
+
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 PG_DUMP_FILE = "database.dump"
@@ -304,6 +306,9 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = DEFAULT_D
             _sqlite_restore(connection, tmp / SQLITE_FILE)
         connection.close()
         ContentType.objects.clear_cache()
+        # Every cached figure, list page and API page described the data just replaced (their keys hold SQL
+        # and a data version, not the data): a new version makes them all stale.
+        cachekeys.bump()
         staged = tmp / "media"
         staged.mkdir(exist_ok=True)
         _swap_in(staged, media_root, keep=tmp / "media-before-restore")

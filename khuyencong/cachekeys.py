@@ -27,6 +27,8 @@ This module sits in khuyencong, below nothing: the apps' services (provinces up 
 import hashlib
 import time
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from django.conf import settings
@@ -41,8 +43,27 @@ VERSION_KEY = "figures:data-version"
 T = TypeVar("T")
 
 
+# Inside `one_version()` (every request: khuyencong.middleware.OneDataVersionMiddleware) the version read
+# first is kept for the rest of the request, so all its cached values belong to one version. Without it, a
+# page that cached its count under the old version and then its rendered rows under the new one (another
+# process's write committed in between) stored figures from before the write under the version after it.
+_pinning: ContextVar[bool] = ContextVar("figures_version_pinning", default=False)
+_pinned: ContextVar[int | None] = ContextVar("figures_version_pinned", default=None)
+
+
 def version() -> int:
-    """The current data version (created from the clock when missing)."""
+    """The current data version (created from the clock when missing); inside `one_version()`, the one read
+    first in it, until a write of its own commits."""
+    if not _pinning.get():
+        return _read_version()
+    value = _pinned.get()
+    if value is None:
+        value = _read_version()
+        _pinned.set(value)
+    return value
+
+
+def _read_version() -> int:
     value = cache.get(VERSION_KEY)
     if value is None:
         cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
@@ -50,11 +71,22 @@ def version() -> int:
     return int(value)
 
 
+@contextmanager
+def one_version():
+    """Every cached value read or stored within belongs to the data version read first (see `_pinning`)."""
+    pinning, pinned = _pinning.set(True), _pinned.set(None)
+    try:
+        yield
+    finally:
+        _pinned.reset(pinned)
+        _pinning.reset(pinning)
+
+
 def _increment() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # missing (evicted, or never read): a fresh version is already above every old one
-        version()
+        _read_version()
 
 
 class _Bump:
@@ -65,6 +97,7 @@ class _Bump:
     def __call__(self) -> None:
         self.done = True
         _increment()
+        _pinned.set(None)  # a request whose own write committed reads the new version from now on
 
 
 def _pending(connection) -> list[_Bump]:
@@ -101,22 +134,26 @@ def writes_pending(*, using: str | None = None) -> bool:
 
 def key(key_parts: Iterable) -> str:
     """The cache key of a value at the current data version, in the active language (labels are translated
-    when figures are built)."""
+    when figures are built), for this release of the code (settings.KC_RELEASE)."""
     parts = [str(part) for part in key_parts]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    return f"figures:v{version()}:{translation.get_language()}:{parts[0] if parts else ''}:{digest}"
+    return (
+        f"figures:{settings.KC_RELEASE}:v{version()}:{translation.get_language()}:{parts[0] if parts else ''}:{digest}"
+    )
 
 
-def cached(key_parts: Iterable, compute: Callable[[], T]) -> T:
+def cached(key_parts: Iterable, compute: Callable[[], T], *, seconds: int | None = None) -> T:
     """compute(), or its value stored for the same parts at the current data version; always compute() (and
-    store nothing) inside a transaction whose own writes are not committed yet (`writes_pending`)."""
+    store nothing) inside a transaction whose own writes are not committed yet (`writes_pending`). `seconds`:
+    how long an entry may take memory (FIGURES_CACHE_SECONDS by default; a version's entries are dead once
+    it moves on, so large per-query values — rendered pages — are kept shorter)."""
     if writes_pending():
         return compute()
     cache_key = key(key_parts)
     value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS if seconds is None else seconds)
     return value
 
 

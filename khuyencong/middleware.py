@@ -3,6 +3,7 @@ import time
 from django.conf import settings
 from django.utils import translation
 
+from khuyencong import cachekeys
 from provinces import selectors as province_selectors
 
 
@@ -60,4 +61,17 @@ class ReadOnlyScopeMiddleware:
         if request.method not in ("GET", "HEAD"):
             return self.get_response(request)
         with province_selectors.families_remembered():
+            return self.get_response(request)
+
+
+class OneDataVersionMiddleware:
+    """Each request reads and stores its cached values at one data version, the one it reads first
+    (khuyencong/cachekeys.one_version): a write committed elsewhere halfway through cannot leave a page
+    whose parts were cached at two versions, stored under the newer one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with cachekeys.one_version():
             return self.get_response(request)

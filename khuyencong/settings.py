@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "khuyencong.text.NFCQueryMiddleware",
+    "khuyencong.middleware.OneDataVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "khuyencong.middleware.SessionActivityMiddleware",
     "khuyencong.middleware.PortalLanguageMiddleware",
@@ -258,7 +259,9 @@ if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "khuyencong.cache.PrefixedRedisCache",
-            "LOCATION": REDIS_URL,
+            # KC_CACHE_URL: a Redis of the cache's own in production, with a maxmemory and an LRU policy (the
+            # broker's must not evict: README, "Redis in production"); the broker's database otherwise.
+            "LOCATION": os.environ.get("KC_CACHE_URL", REDIS_URL),
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "TIMEOUT": 3600,
         }
@@ -275,6 +278,25 @@ else:
 # The dashboards' figures, cached by data version (khuyencong/cachekeys.py): a write makes them stale at
 # once; this only bounds how long entries of old versions take memory.
 FIGURES_CACHE_SECONDS = int(os.environ.get("KC_FIGURES_CACHE_SECONDS", "3600"))
+
+
+# The code's release, in every cached value's key: a deploy that changes a template or a cached shape must not
+# serve what the previous code stored. KC_RELEASE (e.g. the commit deployed), else the checkout's commit.
+def _release() -> str:
+    if os.environ.get("KC_RELEASE"):
+        return os.environ["KC_RELEASE"]
+    try:
+        head = (BASE_DIR / ".git" / "HEAD").read_text().strip()
+        if head.startswith("ref: "):
+            head = (BASE_DIR / ".git" / head[5:]).read_text().strip()
+    except OSError:
+        return ""
+    return head[:12]
+
+
+KC_RELEASE = _release()
+# Rendered list fragments and API list pages: one entry per query, far larger than a figure, so kept shorter.
+FRAGMENT_CACHE_SECONDS = int(os.environ.get("KC_FRAGMENT_CACHE_SECONDS", "600"))
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

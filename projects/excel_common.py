@@ -1,6 +1,7 @@
 """What the export, the template and the import share: sheet names, columns, codes, cell formats."""
 
 import re
+import zipfile
 from dataclasses import dataclass
 
 from openpyxl.styles import Font, PatternFill
@@ -15,10 +16,11 @@ MAX_UNPACKED_BYTES = 100 * 1024 * 1024  # a 5 MB upload that unpacks beyond this
 MAX_ROWS = 5000  # data rows over both sheets, read in the request (only when the file under-declares its rows)
 # A Celery worker reads the large files (over excel_import.SYNC_MAX_ROWS rows, or over MAX_BYTES). 50,000
 # project rows: 2.75 MB, 238-242 s on the worker (39-57 s checking, the rest saving), peak RSS 244 MB; 5,000: 25 s,
-# 111 MB (bench/import_rows.py on a 2-core machine). The unpacked limit keeps MAX_UNPACKED_BYTES' ratio.
+# 111 MB (bench/import_rows.py on a 2-core machine). The unpacked limit stays the request's: openpyxl holds a
+# workbook's shared strings whole, and 85 MB of them took 487 MB of memory; 50,000 real rows need far less.
 BACKGROUND_MAX_ROWS = 50_000
 BACKGROUND_MAX_BYTES = 20 * 1024 * 1024
-BACKGROUND_MAX_UNPACKED_BYTES = 400 * 1024 * 1024
+BACKGROUND_MAX_UNPACKED_BYTES = MAX_UNPACKED_BYTES
 MAX_BLANK_RUN = 1000  # this many empty rows in a row ends a sheet (formatted but empty rows to row 1,048,576)
 MAX_REPORTED_ERRORS = 300
 MAX_AMOUNT = 10**18 - 1  # money fields hold 18 digits
@@ -259,3 +261,16 @@ EXPORT_COLUMNS = [
     ("Tỷ lệ giải ngân", 10),
     ("Trạng thái", 18),
 ]
+
+
+def unpacked_bytes(upload) -> int | None:
+    """An .xlsx upload's size once unpacked, from its zip directory (nothing is inflated; zipfile reads no
+    member past its declared size); None when it is not a zip. Checked before openpyxl opens an upload, even
+    to count its rows: opening reads the shared strings whole, so a small file can fill the memory."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            return sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    finally:
+        upload.seek(0)

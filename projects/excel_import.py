@@ -50,6 +50,7 @@ from projects.excel_common import (
     PROVINCE_SHEET,
     TAX_CODE,
     Column,
+    unpacked_bytes,
 )
 from projects.models import Beneficiary, MoneyEntry, Project
 from provinces import selectors as province_selectors
@@ -170,6 +171,9 @@ def import_row_count(upload) -> int:
     (the import itself then refuses the file with its own message). A sheet that declares no size (streaming
     writers, openpyxl's write_only among them, leave the dimension out) is counted by reading its rows, as
     far as SYNC_MAX_ROWS + 1: enough to send it to the task, not a read of the whole file in the request."""
+    unpacked = unpacked_bytes(upload)
+    if unpacked is None or unpacked > MAX_UNPACKED_BYTES:  # not opened here: the reader refuses it with its message
+        return 0
     try:
         workbook = load_workbook(upload, read_only=True)
         try:

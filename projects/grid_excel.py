@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from khuyencong import cachekeys, numbers, spreadsheets
 from khuyencong.text import nfc
 from projects import entry_periods, grid
+from projects.excel_common import MAX_UNPACKED_BYTES, unpacked_bytes
 from provinces.models import User
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -154,6 +155,12 @@ def _progress_changed(row: grid.Row, values: dict) -> bool:
 
 def _read(upload) -> tuple[list[tuple[int, dict]], list[dict], object]:
     """(numbered rows of cell values, errors, the period id written in the file)."""
+    unpacked = unpacked_bytes(upload)
+    if unpacked is not None and unpacked > MAX_UNPACKED_BYTES:  # opening it would read it whole into memory
+        message = _("The file unpacks to more than %(mb)s MB; it cannot be a period's sheet.") % {
+            "mb": MAX_UNPACKED_BYTES // (1024 * 1024)
+        }
+        return [], [{"row": "", "column": "", "message": message}], None
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - a broken or foreign file: one clear message
@@ -271,7 +278,11 @@ SYNC_MAX_ROWS = 200  # up to this many rows the upload is read while the officer
 
 
 def row_count(upload) -> int:
-    """The sheet's row count as the file declares it (cheap: no cell is read)."""
+    """The sheet's row count as the file declares it (cheap: no cell is read); 0 for a file too large to open
+    here (the reader then refuses it)."""
+    unpacked = unpacked_bytes(upload)
+    if unpacked is None or unpacked > MAX_UNPACKED_BYTES:
+        return 0
     try:
         workbook = load_workbook(upload, read_only=True)
         count = workbook.worksheets[0].max_row or 0

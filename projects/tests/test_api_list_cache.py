@@ -86,3 +86,15 @@ def test_one_callers_page_never_answers_another(
     bad = officer.get("/api/v1/projects/?year=abc")
     assert bad.status_code == 400 and set(bad.json()) == {"error"}
     assert officer.get("/api/v1/projects/?year=abc").status_code == 400  # an error is never stored
+
+
+def test_made_up_parameters_add_no_cache_entry(tayninh_officer, commit_bumps):
+    factories.make_project(by=tayninh_officer)
+    commit_bumps()
+    client = client_for(tayninh_officer)
+    rows(client, "?year=2026")
+    before = set(cache._cache.get_client().keys("*")) if hasattr(cache, "_cache") else None
+    for n in range(3):
+        assert len(rows(client, f"?year=2026&x={n}")) == 1
+    if before is not None:  # Redis: the only new keys are the throttle's and the token's, no page
+        assert not [k for k in set(cache._cache.get_client().keys("*")) - before if b"figures:" in k]

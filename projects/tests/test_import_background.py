@@ -285,3 +285,43 @@ def test_each_row_costs_its_own_writes_not_a_read_of_scope_and_ceilings(tayninh_
 
     per_row = (queries(30) - queries(10)) / 20
     assert per_row <= 7, per_row
+
+
+def _bomb(unpacked_mb: int) -> bytes:
+    """A small .xlsx whose shared strings unpack to `unpacked_mb` MB (a zip bomb): opening it with openpyxl
+    would read them whole."""
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/sharedStrings.xml", b"<sst>" + b"a" * (unpacked_mb * 1024 * 1024) + b"</sst>")
+    return buffer.getvalue()
+
+
+def test_a_zip_bomb_is_never_opened_to_count_its_rows(monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bomb = _bomb(101)
+    assert len(bomb) < 1024 * 1024
+    opened = []
+    monkeypatch.setattr(excel_import, "load_workbook", lambda *a, **k: opened.append(1))
+    upload = SimpleUploadedFile("bom.xlsx", bomb)
+    assert excel_import.import_row_count(upload) == 0 and opened == []
+    assert excel_import.runs_in_background(upload) is False  # the request's reader refuses it: too big
+    with pytest.raises(excel_import.ImportErrors):
+        excel_import._read_upload(upload, excel_import.IN_BACKGROUND)
+
+
+def test_a_zip_bomb_is_never_opened_as_a_period_sheet(monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from projects import grid_excel
+
+    opened = []
+    monkeypatch.setattr(grid_excel, "load_workbook", lambda *a, **k: opened.append(1))
+    upload = SimpleUploadedFile("bom.xlsx", _bomb(101))
+    assert grid_excel.row_count(upload) == 0
+    rows, errors, _period = grid_excel._read(upload)
+    assert rows == [] and "100 MB" in errors[0]["message"] and opened == []

@@ -159,3 +159,59 @@ def test_the_counts_are_written_with_vietnamese_digit_groups(client, ministry_st
     assert "14.750 đề án" in html and "Tổng cộng 14.750 đề án trong danh sách" in html
     client.cookies["django_language"] = "en"
     assert "14,750 projects" in _rows(client)
+
+
+def test_a_write_committed_elsewhere_mid_request_never_mixes_two_versions(
+    client, tayninh_officer, tayninh_approver, monkeypatch, commit_bumps
+):
+    """The list's count and totals are cached before its rows are rendered. Another process's write that
+    commits in between must not leave the old totals in a fragment stored under the new version: a request
+    keeps the version it read first (cachekeys.one_version), so the next request renders it all afresh."""
+    import contextvars
+
+    from projects import views
+
+    project = factories.approve(
+        factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
+    )
+    commit_bumps()
+    client.force_login(tayninh_officer)
+    totals = views.selectors.list_totals
+    done = []
+
+    def elsewhere():  # another process: its bump does not touch this request's own version
+        services.money_entry_add(
+            project=project,
+            by=tayninh_officer,
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            amount=12 * M,
+            date=datetime.date(2026, 5, 4),
+        )
+        commit_bumps()
+
+    def totals_then_a_write_elsewhere(*args, **kwargs):
+        value = totals(*args, **kwargs)
+        if not done:
+            done.append(True)
+            contextvars.copy_context().run(elsewhere)
+        return value
+
+    monkeypatch.setattr(views.selectors, "list_totals", totals_then_a_write_elsewhere)
+    _rows(client)  # summed before the write, rendered after it
+    page = _rows(client)  # no write since
+    total_row = page[page.index('<tr class="total">') :]
+    assert "12.000.000 đ" in total_row
+
+
+def test_made_up_parameters_add_no_cache_entry(client, ministry_staff, tayninh_officer, commit_bumps):
+    from django.core.cache import cache
+
+    factories.make_project(by=tayninh_officer)
+    commit_bumps()
+    client.force_login(ministry_staff)
+    _rows(client, "?year=2026")  # the list's own parameters: its fragments are stored
+    keys = set(cache._cache.get_client().keys("*")) if hasattr(cache, "_cache") else None
+    for n in range(3):
+        assert "Hỗ trợ máy sấy nông sản" in _rows(client, f"?year=2026&x={n}")
+    if keys is not None:  # Redis: no new fragment keys for ?x=…
+        assert set(cache._cache.get_client().keys("*")) == keys
