@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from khuyencong import cachekeys
 from notices.worklist import LIMIT, Item, Section
 from projects.models import Fund, NationalPlanRegistration, Project, ProjectAdjustment, ProjectTransition, Status
-from projects.selectors import project_list_for
+from projects.selectors import project_change_list_for
 from provinces import selectors as province_selectors
 from provinces.models import User
 
@@ -54,8 +54,8 @@ def awaiting_decision(*, user: User) -> list[Section]:
     """Projects and adjustments this user decides: local fund for a province's approver, national fund
     for ministry staff (projects.rules.is_approver_for)."""
     fund = Fund.LOCAL if user.role == User.Role.APPROVER else Fund.NATIONAL
-    projects = (
-        project_list_for(user=user)
+    projects = (  # the write scope: a partner province reads another's project but never decides it
+        project_change_list_for(user=user)
         .filter(fund=fund, status__in=AWAITING)
         .select_related("province")
         .order_by("updated_at", "pk")
@@ -91,8 +91,8 @@ def decided_for_province(*, user: User) -> list[Section]:
     """What the province's officers must know of: projects refused (with the reason) and adjustments decided
     in the last 30 days."""
     last_reason = ProjectTransition.objects.filter(project=OuterRef("pk"), action="reject").order_by("-at", "-pk")
-    refused = (
-        project_list_for(user=user)
+    refused = (  # the province's own: a partner province cannot correct and submit another's project
+        project_change_list_for(user=user)
         .filter(status=Status.REJECTED)
         .annotate(refusal=Subquery(last_reason.values("reason")[:1]))
         .select_related("province")

@@ -262,3 +262,24 @@ def test_recent_decisions_stay_on_the_home_page_from_midnight_thirty_days_ago(
     commit_bumps()
     decided = section(home(client, tayninh_officer), "adjustments_decided")  # 28/11 10:00: from 29/10 00:00
     assert decided.count("Đề án điều chỉnh") == 1
+
+
+def test_a_partner_province_is_never_asked_to_decide_or_correct_another_provinces_project(
+    client, reference_data, tayninh_officer, tayninh_approver, cantho_officer, cantho_approver
+):
+    """Liên kết vùng: Cần Thơ reads Tây Ninh's inter-provincial project, but only Tây Ninh's approver decides
+    it and only Tây Ninh's officers correct it after a refusal."""
+    project = factories.make_project(by=tayninh_officer, is_inter_provincial=True, title="Đề án liên kết vùng")
+    project = project_services.project_update(
+        project=project,
+        by=tayninh_officer,
+        data={},
+        expected_version=project.version,
+        partner_provinces=[cantho_officer.unit.province],
+    )
+    project = project_services.project_transition(project=project, action="submit", by=tayninh_officer)
+    assert project.code in section(home(client, tayninh_approver), "projects_awaiting")
+    assert section(home(client, cantho_approver), "projects_awaiting") == ""
+    project_services.project_transition(project=project, action="reject", by=tayninh_approver, reason="Bổ sung")
+    assert project.code in section(home(client, tayninh_officer), "projects_refused")
+    assert section(home(client, cantho_officer), "projects_refused") == ""
