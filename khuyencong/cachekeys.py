@@ -173,11 +173,13 @@ class BumpsDataVersion:
         bump()
 
 
-def query_key(queryset) -> list:
+def query_key(queryset, *, ordered: bool = False) -> list:
     """A queryset's own SQL and parameters, as key parts: the same filters in the same scope (the scope's
-    provinces are in the SQL) on the same data version give the same rows."""
+    provinces are in the SQL) on the same data version give the same rows. `ordered`: the order and any slice
+    are kept (the same rows in the same order: a page, a section's first items); left out by default, as
+    counts and sums do not depend on them."""
     try:
-        sql, params = queryset.order_by().query.sql_with_params()
+        sql, params = (queryset if ordered else queryset.order_by()).query.sql_with_params()
     except EmptyResultSet:  # a scope that matches nothing (`none()`, an empty id list): no SQL, no row
         return ["no rows", queryset.model._meta.label]
     return [sql, *params]
@@ -185,16 +187,7 @@ def query_key(queryset) -> list:
 
 def page_key(page) -> list:
     """A page of a list as key parts: its slice's own SQL (scope, filters, order, money window, offset)."""
-    return ["page", *query_key_ordered(page.object_list), page.number]
-
-
-def query_key_ordered(queryset) -> list:
-    """Like `query_key`, with the order and any slice kept: the same rows in the same order."""
-    try:
-        sql, params = queryset.query.sql_with_params()
-    except EmptyResultSet:
-        return ["no rows", queryset.model._meta.label]
-    return [sql, *params]
+    return ["page", *query_key(page.object_list, ordered=True), page.number]
 
 
 class CountCachedPaginator(Paginator):

@@ -131,7 +131,7 @@ def money_of(project: Project) -> dict:
     (project_detail_for): the figures with_money() annotates, without a second query for them."""
     totals = {kind: Decimal(0) for kind in MoneyEntry.Kind.values}
     for entry in project.money_entries.all():
-        totals[entry.kind] = totals.get(entry.kind, Decimal(0)) + entry.amount
+        totals[entry.kind] += entry.amount
     return {
         "advanced": totals[MoneyEntry.Kind.ADVANCE],
         "disbursed": totals[MoneyEntry.Kind.DISBURSEMENT],

@@ -80,19 +80,20 @@ def project_list(request):
     totals = selectors.list_totals(
         queryset, since=since, until=until, user=request.user, key_filters=project_filter.key_filters()
     )
-    # Cached fragments only for the list's own parameters: made-up ones would each add an entry.
-    cacheable = set(request.GET) <= {*ProjectFilter.base_filters, "page"}
+    # The fragments' keys (None: rendered, not cached). Only for the list's own parameters: made-up ones
+    # would each add an entry. The filter form's choices are the provinces in the user's scope.
+    page_key = filter_key = None
+    if set(request.GET) <= {*ProjectFilter.base_filters, "page"}:
+        page_key = cachekeys.page_key(page)
+        filter_key = [*cachekeys.query_key(project_filter.filters["province"].queryset), query.urlencode()]
     return render(
         request,
         "projects/project_list.html",
         {
             "filter": project_filter,
             "page": page,
-            "page_key": cachekeys.page_key(page) if cacheable else None,
-            # the filter form's choices are the provinces in the user's scope and the activities
-            "filter_key": [*cachekeys.query_key(project_filter.filters["province"].queryset), query.urlencode()]
-            if cacheable
-            else None,
+            "page_key": page_key,
+            "filter_key": filter_key,
             "query": query.urlencode(),
             "totals": totals,
         },

@@ -30,7 +30,7 @@ def _section(key: str, title: str, queryset: QuerySet, to_item, more_url: str = 
         total = len(items) if len(items) < LIMIT else queryset.count()
         return Section(key=key, title=title, items=items, total=total, more_url=more_url)
 
-    return cachekeys.cached(["worklist", key, *cachekeys.query_key_ordered(queryset)], compute)
+    return cachekeys.cached(["worklist", key, *cachekeys.query_key(queryset, ordered=True)], compute)
 
 
 def _recent_since() -> datetime.datetime:

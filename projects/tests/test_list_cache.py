@@ -16,6 +16,12 @@ pytestmark = pytest.mark.django_db
 M = 1_000_000
 
 
+def _disburse_12_million(project, officer) -> None:
+    services.money_entry_add(
+        project=project, by=officer, kind=MoneyEntry.Kind.DISBURSEMENT, amount=12 * M, date=datetime.date(2026, 5, 4)
+    )
+
+
 def _list(client):
     response = client.get(reverse("projects:list"))
     return response.context["page"].paginator.count, response.context["totals"]
@@ -35,13 +41,7 @@ def test_a_write_is_seen_on_the_next_request(
     count, totals = _list(client)
     assert count == 2 and totals["disbursed"] == 0
     with django_capture_on_commit_callbacks(execute=True):
-        services.money_entry_add(
-            project=project,
-            by=tayninh_officer,
-            kind=MoneyEntry.Kind.DISBURSEMENT,
-            amount=12 * M,
-            date=datetime.date(2026, 5, 4),
-        )
+        _disburse_12_million(project, tayninh_officer)
     count, totals = _list(client)
     assert (count, totals["disbursed"], totals["support"]) == (2, Decimal(12 * M), Decimal(200 * M))
 
@@ -86,13 +86,7 @@ def test_the_rendered_rows_show_each_write_on_the_next_request(client, tayninh_o
     commit_bumps()
     client.force_login(tayninh_officer)
     assert "Hỗ trợ máy sấy nông sản" in _rows(client) and "12.000.000 đ" not in _rows(client)  # warm now
-    services.money_entry_add(
-        project=project,
-        by=tayninh_officer,
-        kind=MoneyEntry.Kind.DISBURSEMENT,
-        amount=12 * M,
-        date=datetime.date(2026, 5, 4),
-    )
+    _disburse_12_million(project, tayninh_officer)
     commit_bumps()
     assert _rows(client).count("12.000.000 đ") == 2  # the row and the total row
     project.refresh_from_db()
@@ -180,13 +174,7 @@ def test_a_write_committed_elsewhere_mid_request_never_mixes_two_versions(
     done = []
 
     def elsewhere():  # another process: its bump does not touch this request's own version
-        services.money_entry_add(
-            project=project,
-            by=tayninh_officer,
-            kind=MoneyEntry.Kind.DISBURSEMENT,
-            amount=12 * M,
-            date=datetime.date(2026, 5, 4),
-        )
+        _disburse_12_million(project, tayninh_officer)
         commit_bumps()
 
     def totals_then_a_write_elsewhere(*args, **kwargs):
