@@ -1,6 +1,7 @@
 """Dashboards: thin views over reports.figures (the same figures the periodic reports will print)."""
 
 import datetime
+import functools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -78,7 +79,16 @@ def _drill(base: str | None, period: figures.PeriodInfo, fund: str, *, province=
     the fund, the plan year and the money window, so the list's total row equals the cell."""
     if base is None:
         return None
-    params = {"fund": fund, "province": province.pk if province is not None else None, **figures.drill_params(period)}
+    window = tuple(figures.drill_params(period).items())
+    return _drill_url(base, fund, province.pk if province is not None else None, only, window)
+
+
+@functools.lru_cache(maxsize=4096)
+def _drill_url(base: str, fund: str, province_pk: int | None, only: bool, window: tuple) -> str:
+    """A dashboard repeats the same few hundred links over its tables, bars and tiles (about 1,700 on the
+    regional page); each is built once. Every argument is a plain value, so the cache is safe across
+    requests and users."""
+    params = {"fund": fund, "province": province_pk, **dict(window)}
     if only:
         params["province_only"] = "1"
     return _href(base, **params)
