@@ -1,11 +1,12 @@
 """Filters of the dashboards: a change in percentage points with its sign and an arrow (not colour alone)."""
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from khuyencong import numbers
+from khuyencong.templatetags.vn import digits
 
 register = template.Library()
 
@@ -58,4 +59,31 @@ def execution_cells(cells, row: bool = True) -> str:
                 f'<td class="num rate">{escape(rate)}</td><td class="num">{escape(last_rate)}</td>\n'
             )
         parts.append(f'<td class="num change">{escape(points(cell.change))}</td>{between}')
+    return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
+
+
+@register.simple_tag
+def project_cells(row, statuses, list_url, year) -> str:
+    """A province's row of the projects table: its projects, one count per status and the projects behind
+    schedule, each linked to the project list behind it (a zero is not linked). Written here for the same
+    reason as execution_cells: as template variables these 200-odd cells took about 15 ms of a cold page."""
+    base = f"{conditional_escape(list_url)}?province={row.province.pk}&amp;year={year}" if list_url else None
+    projects = escape(digits(row.projects))
+    parts = [f'<td class="num"><a href="{base}">{projects}</a></td>' if base else f'<td class="num">{projects}</td>']
+    parts.append("\n      ")
+    for value, _label in statuses:
+        n = get(row.statuses, value)
+        text = escape(digits(n))
+        if base and n:
+            cell = f'<td class="num"><a href="{base}&amp;status={escape(value)}">{text}</a></td>'
+        else:
+            cell = f'<td class="num">{text}</td>'
+        parts.append(f"\n        {cell}\n      ")
+    parts.append("\n      ")
+    late = escape(digits(row.late))
+    warn = " warn" if row.late else ""
+    if base and row.late:
+        parts.append(f'<td class="num{warn}"><a href="{base}&amp;late=1">{late}</a></td>')
+    else:
+        parts.append(f'<td class="num{warn}">{late}</td>')
     return mark_safe("".join(parts))  # noqa: S308 (every value above is escaped)
