@@ -66,7 +66,9 @@ def execution_cells(cells, row: bool = True) -> str:
 def project_cells(row, statuses, list_url, year) -> str:
     """A province's row of the projects table: its projects, one count per status and the projects behind
     schedule, each linked to the project list behind it (a zero is not linked). Written here for the same
-    reason as execution_cells: as template variables these 200-odd cells took about 15 ms of a cold page."""
+    reason as execution_cells: as template variables these 200-odd cells made the table's render on a cold
+    regional page 16 ms instead of 8 (scale 10). The line breaks and indents are the ones the template's loop
+    wrote, so the page's HTML stayed the same."""
     base = f"{conditional_escape(list_url)}?province={row.province.pk}&amp;year={year}" if list_url else None
     projects = escape(digits(row.projects))
     parts = [f'<td class="num"><a href="{base}">{projects}</a></td>' if base else f'<td class="num">{projects}</td>']
