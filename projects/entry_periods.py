@@ -88,12 +88,12 @@ def state_of(
     return PeriodState(period, False, _("Data entry for this period closed on %(date)s.") % {"date": closes})
 
 
-def _recent_quarters(count: int) -> list[ReportingPeriod]:
-    """The current quarter (as current_period() reads it) and the `count` before it: the stored ones in one
-    query, the others unsaved. The calendar is read once for all of them, and the current quarter comes with
-    the earlier ones: two queries fewer than asking current_period() first."""
+def _recent_quarters(count: int, today: datetime.date) -> list[ReportingPeriod]:
+    """The quarter holding `today` (current_period() on that day) and the `count` before it: the stored ones
+    in one query, the others unsaved. The calendar is read once for all of them, and the current quarter comes
+    with the earlier ones: two queries fewer than asking current_period() first."""
     cal = period_selectors.calendar()
-    year, number = cal.quarter_containing(timezone.localdate())
+    year, number = cal.quarter_containing(today)
     wanted = [(year, number)]
     for _step in range(count):
         year, number = (year, number - 1) if number > 1 else (year - 1, 4)
@@ -110,7 +110,7 @@ def periods_for(*, province_id: int | None, today: datetime.date | None = None) 
     reopened for the province by a granted exception (until it ends), and the last closed quarters read-only.
     A fixed number of queries."""
     today = today or timezone.localdate()
-    quarters = _recent_quarters(4)
+    quarters = _recent_quarters(4, today)
     current = quarters[0]
     granted = period_selectors.exceptions_granted_until(province_id=province_id, today=today) if province_id else {}
     extra = list(ReportingPeriod.objects.filter(pk__in=set(granted) - {p.pk for p in quarters if p.pk}))

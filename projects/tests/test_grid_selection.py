@@ -130,3 +130,14 @@ def test_the_calendar_and_the_grid_read_one_exception_rule_in_both_directions(
             assert period_selectors.exceptions_granted_until(province_id=old_long_an.pk) == {
                 q2.pk: datetime.date(2026, 11, 23)
             }
+
+
+def test_the_selector_reads_the_day_it_is_given(tayninh_officer):
+    """periods_for(today=…) offers the quarters around that day, not around the clock's: the current
+    quarter and the ones before it were read from timezone.localdate() whatever day was passed."""
+    province_id = tayninh_officer.unit.province_id
+    offered = entry_periods.periods_for(province_id=province_id, today=datetime.date(2024, 9, 20))
+    current = [s.period.label for s in offered if s.is_current]
+    assert current == ["Quý 4/2024"]  # Q4 2024's window began on 15/09/2024
+    assert {s.period.year for s in offered} == {2024}
+    assert [s.period.label for s in offered if s.is_open] == ["Quý 4/2024", "Quý 3/2024"]
