@@ -250,6 +250,11 @@ else:
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
     }
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_EAGER")
+# In production the cache must be shared: without Redis each worker process would keep its own data version,
+# so a write seen by one worker left the others serving figures from before it (for up to an hour), and each
+# worker would count API throttles alone.
+if PRODUCTION and not REDIS_URL:
+    raise RuntimeError("REDIS_URL must be set when DJANGO_PRODUCTION=1 (the cache is shared by every worker)")
 
 # Django's cache. With REDIS_URL it is Redis (the same database as Celery, under its own key prefix), so
 # what it holds — the API throttle counts among them — is shared by every worker process and machine;

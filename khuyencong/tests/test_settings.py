@@ -20,14 +20,30 @@ def test_production_mode_passes_the_deployment_checks():
         DJANGO_PRODUCTION="1",
         DJANGO_SECRET_KEY="a-real-secret-key-that-is-long-and-random-7f3c9a1e5b2d8046c1e9f7a3b5d2",
         DJANGO_ALLOWED_HOSTS="khuyencong.example.vn",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DJANGO_PRODUCTION="1", DJANGO_ALLOWED_HOSTS="khuyencong.example.vn")
+    result = run_manage(
+        "check", DJANGO_PRODUCTION="1", DJANGO_ALLOWED_HOSTS="khuyencong.example.vn", REDIS_URL="redis://127.0.0.1:6379/0"
+    )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_production_mode_refuses_to_start_without_a_shared_cache():
+    """Each worker's own memory as the cache: a write seen by one worker left the others' figures stale."""
+    result = run_manage(
+        "check",
+        DJANGO_PRODUCTION="1",
+        DJANGO_SECRET_KEY="a-real-secret-key-that-is-long-and-random-7f3c9a1e5b2d8046c1e9f7a3b5d2",
+        DJANGO_ALLOWED_HOSTS="khuyencong.example.vn",
+        REDIS_URL="",
+    )
+    assert result.returncode != 0
+    assert "REDIS_URL must be set" in result.stderr
 
 
 def test_debug_is_off_unless_asked_for():
