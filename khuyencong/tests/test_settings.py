@@ -27,7 +27,10 @@ def test_production_mode_passes_the_deployment_checks():
 
 def test_production_mode_refuses_to_start_without_a_secret_key():
     result = run_manage(
-        "check", DJANGO_PRODUCTION="1", DJANGO_ALLOWED_HOSTS="khuyencong.example.vn", REDIS_URL="redis://127.0.0.1:6379/0"
+        "check",
+        DJANGO_PRODUCTION="1",
+        DJANGO_ALLOWED_HOSTS="khuyencong.example.vn",
+        REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set" in result.stderr
