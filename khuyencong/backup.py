@@ -307,8 +307,9 @@ def backup_restore(*, archive: Path, force: bool = False, using: str = DEFAULT_D
         connection.close()
         ContentType.objects.clear_cache()
         # Every cached figure, list page and API page described the data just replaced (their keys hold SQL
-        # and a data version, not the data): a new version makes them all stale.
-        cachekeys.bump()
+        # and a data version, not the data): a new version makes them all stale, and so do the calendar and the
+        # provinces cached as reference data.
+        cachekeys.bump_reference()
         staged = tmp / "media"
         staged.mkdir(exist_ok=True)
         _swap_in(staged, media_root, keep=tmp / "media-before-restore")

@@ -63,11 +63,11 @@ def version() -> int:
     return value
 
 
-def _read_version() -> int:
-    value = cache.get(VERSION_KEY)
+def _read_version(name: str = VERSION_KEY) -> int:
+    value = cache.get(name)
     if value is None:
-        cache.add(VERSION_KEY, time.time_ns() // 1000, timeout=None)
-        value = cache.get(VERSION_KEY)
+        cache.add(name, time.time_ns() // 1000, timeout=None)
+        value = cache.get(name)
     return int(value)
 
 
@@ -111,13 +111,18 @@ def bump(*, using: str | None = None) -> None:
     savepoints all still open), it runs on the same commit, so this one is left out. An import that calls
     bump() once at the top of its transaction writes its 5,000 rows through the services with one callback.
     """
+    _register(_Bump, using)
+
+
+def _register(kind: type[_Bump], using: str | None) -> None:
+    """On commit, a bump of this kind, unless one is registered already (see bump)."""
     connection = transaction.get_connection(using)
     if connection.in_atomic_block:
         open_savepoints = set(connection.savepoint_ids)
         for sids, func, _robust in connection.run_on_commit:
-            if isinstance(func, _Bump) and not func.done and sids <= open_savepoints:
+            if isinstance(func, kind) and not func.done and sids <= open_savepoints:
                 return
-    transaction.on_commit(_Bump(), using=using)
+    transaction.on_commit(kind(), using=using)
 
 
 def is_bump(callback) -> bool:
@@ -130,6 +135,61 @@ def writes_pending(*, using: str | None = None) -> bool:
     figures cached without them (and must not cache what it reads, which others cannot see yet)."""
     connection = transaction.get_connection(using)
     return connection.in_atomic_block and bool(_pending(connection))
+
+
+# ---- reference data ------------------------------------------------------------------------------------
+# The calendar's rules and stored periods, the provinces and their regions change a few times a year, yet
+# almost every page reads some of them. Under the data version, every officer's entry made the next page read
+# them again; under a version of their own, only writes of those rows do. Those models bump it from a signal
+# (`ReferenceBumps` in periods/apps.py and provinces/apps.py: every save and delete, the admin's and the
+# commands' too), and a reference bump moves the data version as well: the figures are computed from them.
+
+REFERENCE_VERSION_KEY = "reference:data-version"
+
+
+class _ReferenceBump(_Bump):
+    def __call__(self) -> None:
+        super().__call__()
+        try:
+            cache.incr(REFERENCE_VERSION_KEY)
+        except ValueError:
+            _read_version(REFERENCE_VERSION_KEY)
+
+
+def bump_reference(*, using: str | None = None) -> None:
+    """Reference data (and so the figures) change when the current transaction commits; once a transaction."""
+    _register(_ReferenceBump, using)
+
+
+def reference_cached(key_parts: Iterable, compute: Callable[[], T]) -> T:
+    """compute() over reference data only, or its value stored at the reference version (always compute()
+    inside a transaction that wrote reference rows it has not committed yet)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(isinstance(f, _ReferenceBump) for f in _pending(connection)):
+        return compute()
+    parts = [str(part) for part in key_parts]
+    digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
+    cache_key = f"reference:{settings.KC_RELEASE}:r{_read_version(REFERENCE_VERSION_KEY)}:{parts[0]}:{digest}"
+    value = cache.get(cache_key)
+    if value is None:
+        value = compute()
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+    return value
+
+
+class ReferenceBumps:
+    """Connects the bump to every save and delete of the given models (call from an AppConfig.ready)."""
+
+    def __init__(self, *models):
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            # weak=False: nothing else holds this receiver.
+            post_save.connect(self, sender=model, weak=False, dispatch_uid=f"reference-save-{model._meta.label}")
+            post_delete.connect(self, sender=model, weak=False, dispatch_uid=f"reference-delete-{model._meta.label}")
+
+    def __call__(self, sender, using=None, **kwargs) -> None:
+        bump_reference(using=using)
 
 
 def key(key_parts: Iterable) -> str:

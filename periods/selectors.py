@@ -6,14 +6,27 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone
 
+from khuyencong import cachekeys
 from periods.models import CutoffRule, EntryException, PeriodKind, ReportingPeriod
 from periods.rules import Calendar, Window
 from provinces import selectors as province_selectors
 
 
 def calendar() -> Calendar:
-    """The cut-off rules as data (one small query)."""
-    return Calendar(CutoffRule.objects.all())
+    """The cut-off rules as data: one small query, or none while the rules have not changed (reference data,
+    khuyencong.cachekeys.reference_cached; periods/apps.py bumps it on any rule's save or delete)."""
+    return cachekeys.reference_cached(["calendar"], lambda: Calendar(CutoffRule.objects.all()))
+
+
+def stored_periods(*, years) -> dict[tuple[str, int, int], ReportingPeriod]:
+    """The stored periods of the years, by (kind, year, number): their dates were fixed when generated.
+    Cached as reference data like the calendar (a period stored anywhere makes it stale)."""
+    years = sorted(set(years))
+
+    def read() -> dict:
+        return {(p.kind, p.year, p.number): p for p in ReportingPeriod.objects.filter(year__in=years)}
+
+    return cachekeys.reference_cached(["stored-periods", *years], read)
 
 
 def window(kind: str, year: int, number: int = 1, *, cal: Calendar | None = None) -> Window:

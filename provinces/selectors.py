@@ -23,6 +23,7 @@ from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from khuyencong import cachekeys
 from khuyencong.text import vi_order
 from provinces.models import Province, RegionMembership, Unit, User
 
@@ -186,6 +187,19 @@ def user_province(*, user: User) -> Province | None:
     if not user.is_authenticated or user.unit is None or user.is_collaborator:
         return None
     return user.unit.province
+
+
+def region_memberships(*, region_code: str = SOUTHERN_REGION) -> list[RegionMembership]:
+    """Every membership of the region, before and after the reorganisation, with its province and that
+    province's successor. Cached as reference data (khuyencong.cachekeys.reference_cached; provinces/apps.py
+    bumps it on any save or delete of provinces, regions and memberships)."""
+
+    def read() -> list[RegionMembership]:
+        return list(
+            RegionMembership.objects.filter(region__code=region_code).select_related("province", "province__successor")
+        )
+
+    return cachekeys.reference_cached(["region-memberships", region_code], read)
 
 
 def provinces_in_region_on(*, day: datetime.date, region_code: str = SOUTHERN_REGION) -> QuerySet[Province]:

@@ -367,11 +367,6 @@ def default_period(today: datetime.date | None = None) -> tuple[int, str, int]:
     return period_selectors.calendar().latest_closed(today or timezone.localdate())
 
 
-def _stored_periods(years: range) -> dict:
-    rows = ReportingPeriod.objects.filter(year__in=list(years))
-    return {(p.kind, p.year, p.number): p for p in rows}
-
-
 # ---- the core ------------------------------------------------------------------------------------------
 
 
@@ -468,7 +463,7 @@ def _build(
     """`changed_on`: the days provinces changed (a window spanning one gets a note); `roll_last`: count the
     last-year figures of a province that ended before this year's data began in its successor's row."""
     years = range(min(FIRST_YEAR, year - 1), year + 1)
-    known = _stored_periods(years)
+    known = period_selectors.stored_periods(years=years)
     cal = period_selectors.calendar()
     period = period_info(kind=kind, year=year, number=number, known=known, cal=cal)
     last_period = period_info(kind=kind, year=year - 1, number=number, known=known, cal=cal)
@@ -688,14 +683,6 @@ def _build(
     )
 
 
-def _memberships() -> list[RegionMembership]:
-    return list(
-        RegionMembership.objects.filter(region__code=province_selectors.SOUTHERN_REGION).select_related(
-            "province", "province__successor"
-        )
-    )
-
-
 def _overlaps(m: RegionMembership, first: datetime.date, last: datetime.date) -> bool:
     return m.valid_from <= last and (m.valid_to is None or m.valid_to >= first)
 
@@ -708,7 +695,7 @@ def regional_figures(
     Rows are limited to the provinces in the user's scope (every province for ministry staff).
     """
     today = today or timezone.localdate()
-    memberships = _memberships()
+    memberships = province_selectors.region_memberships()
     scope = province_selectors.province_ids_in_scope(user=user)
     by_pk = {m.province.pk: m.province for m in memberships}
     ids = set(by_pk) if scope is None else set(by_pk) & scope
