@@ -51,7 +51,7 @@ def unsaved_period(w: Window) -> ReportingPeriod:
 
 def period_for(*, kind: str, year: int, number: int = 1, cal: Calendar | None = None) -> ReportingPeriod:
     """The stored period (its dates were fixed when generated), else an unsaved one from the rules."""
-    stored = ReportingPeriod.objects.filter(kind=kind, year=year, number=number).first()
+    stored = stored_periods(years=[year]).get((kind, year, number))
     return stored or unsaved_period(window(kind, year, number, cal=cal))
 
 

@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from khuyencong import cachekeys
 from periods import notify, selectors
 from periods.models import EntryException, ReportingPeriod
 from provinces.models import User
@@ -21,7 +20,8 @@ def period_get_or_create(*, kind: str, year: int, number: int = 1) -> ReportingP
     if existing:
         return existing
     w = selectors.window(kind, year, number)
-    period, created = ReportingPeriod.objects.get_or_create(
+    # Creating it bumps the reference data and the figures' version (the save's signal: periods/apps.py).
+    period, _created = ReportingPeriod.objects.get_or_create(
         kind=kind,
         year=year,
         number=number,
@@ -32,8 +32,6 @@ def period_get_or_create(*, kind: str, year: int, number: int = 1) -> ReportingP
             "entry_closes_on": w.entry_closes_on,
         },
     )
-    if created:  # the figures read stored periods' windows
-        cachekeys.bump()
     return period
 
 

@@ -98,10 +98,8 @@ def _recent_quarters(count: int, today: datetime.date) -> list[ReportingPeriod]:
     for _step in range(count):
         year, number = (year, number - 1) if number > 1 else (year - 1, 4)
         wanted.append((year, number))
-    found = {
-        (p.year, p.number): p
-        for p in ReportingPeriod.objects.filter(kind=PeriodKind.QUARTER, year__in={y for y, _n in wanted})
-    }
+    stored = period_selectors.stored_periods(years={y for y, _n in wanted})
+    found = {(y, n): p for (kind, y, n), p in stored.items() if kind == PeriodKind.QUARTER}
     return [found.get(key) or period_selectors.unsaved_period(cal.window(PeriodKind.QUARTER, *key)) for key in wanted]
 
 

@@ -47,32 +47,47 @@ def province_ids_in_scope(*, user: User) -> set[int] | None:
     return province_family_ids(province_id=user.unit.province_id)
 
 
-_families: ContextVar[dict[int, frozenset[int]] | None] = ContextVar("province_families", default=None)
+_remembered: ContextVar[dict | None] = ContextVar("merger_graph_remembered", default=None)
 
 
 @contextmanager
 def families_remembered() -> Iterator[None]:
-    """Within this block each province's family is read once: for a read-only page whose sections each
-    narrow to the user's scope (the home page asked for the same family six times, two queries each)."""
-    token = _families.set({})
+    """Within this block the merger's graph is read once: for a read-only page whose sections each narrow to
+    the user's scope (the home page asked for the same family six times). Outside, each call reads it from
+    the cache, or from the database inside a transaction that wrote provinces."""
+    token = _remembered.set({})
     try:
         yield
     finally:
-        _families.reset(token)
+        _remembered.reset(token)
+
+
+def _merger_graph() -> dict[int, tuple[int | None, datetime.date | None]]:
+    """Every province's successor and last day: id → (successor id, valid_to). The merger as data, one query
+    over the provinces (fifty-odd rows), cached as reference data (provinces/apps.py bumps it on any save or
+    delete of a province): the scope of every provincial request is read from it."""
+    remembered = _remembered.get()
+    if remembered is not None and "graph" in remembered:
+        return remembered["graph"]
+
+    def read() -> dict:
+        rows = Province.objects.order_by().values_list("pk", "successor_id", "valid_to")
+        return {pk: (successor, end) for pk, successor, end in rows}
+
+    graph = cachekeys.reference_cached(["merger-graph"], read)
+    if remembered is not None:
+        remembered["graph"] = graph
+    return graph
 
 
 def province_family_ids(*, province_id: int) -> set[int]:
     """A province and every province merged into it (their predecessors, transitively)."""
-    remembered = _families.get()
-    if remembered is not None and province_id in remembered:
-        return set(remembered[province_id])
+    graph = _merger_graph()
     ids = {province_id}
     frontier = {province_id}
     while frontier:  # predecessors of predecessors too, should a province merge twice
-        frontier = set(Province.objects.filter(successor_id__in=frontier).values_list("pk", flat=True)) - ids
+        frontier = {pk for pk, (successor, _end) in graph.items() if successor in frontier} - ids
         ids |= frontier
-    if remembered is not None:
-        remembered[province_id] = frozenset(ids)
     return ids
 
 
@@ -113,8 +128,8 @@ def successor_chain_ids(*, province_id: int) -> set[int]:
     """A province and every province it became, following successors to the end of the chain (old Long An →
     today's Tây Ninh): whose people decide for a project recorded under it."""
     ids, current = {province_id}, province_id
-    successor_of = dict(Province.objects.filter(successor__isnull=False).values_list("pk", "successor_id"))
-    while (current := successor_of.get(current)) is not None and current not in ids:
+    graph = _merger_graph()
+    while (current := graph.get(current, (None, None))[0]) is not None and current not in ids:
         ids.add(current)
     return ids
 
@@ -123,8 +138,15 @@ def today_family_ids(*, province_id: int) -> set[int]:
     """The province as it is today with every province merged into it, asked from any member of the family:
     old Long An, old Tây Ninh and today's Tây Ninh give the same set. What a merger-aware rule reads when a
     grant, a report or an exception made for one of them holds for all of them."""
-    province = Province.objects.select_related("successor").get(pk=province_id)
-    return province_family_ids(province_id=province_on(province).pk) | {province_id}
+    graph, today, current = _merger_graph(), timezone.localdate(), province_id
+    seen = {current}
+    while True:  # province_on over the graph: followed to its successor while it no longer exists today
+        successor, end = graph.get(current, (None, None))
+        if not successor or (end and end >= today) or successor in seen:
+            break
+        current = successor
+        seen.add(current)
+    return province_family_ids(province_id=current) | {province_id}
 
 
 def successor_among(province_id: int, successor_of: Mapping[int, int | None], keys: Collection[int]) -> int | None:

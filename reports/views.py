@@ -15,7 +15,8 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from periods.models import PeriodKind, ReportingPeriod
+from periods import selectors as period_selectors
+from periods.models import PeriodKind
 from provinces import selectors as province_selectors
 from reports import charts, figures
 from reports import selectors as report_selectors
@@ -234,7 +235,8 @@ def regional_dashboard(request):
         render=lambda: _regional_parts(request, dashboard, choice, today),
     )
     context = {"d": dashboard, "parts": parts, "h": parts["headline"]}
-    stored = ReportingPeriod.objects.filter(**period).first()
+    key = (choice["kind"], choice["year"], choice["number"])
+    stored = period_selectors.stored_periods(years=[choice["year"]]).get(key)
     if stored is not None:  # who has reported for the period: submitted on time, late, or not at all
         rows = report_selectors.timeliness(period=stored, today=today)
         context.update(reporting_period=stored, reporting=rows, reporting_totals=report_selectors.completeness(rows))

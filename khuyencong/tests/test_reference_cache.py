@@ -90,3 +90,21 @@ def test_a_rolled_back_rule_changes_nothing(django_assert_num_queries):
         raise RuntimeError
     with django_assert_num_queries(0):
         assert quarter_day(period_selectors.calendar()) == 14
+
+
+def test_an_officers_scope_is_read_from_the_cached_merger_and_a_merger_saved_is_seen(
+    tayninh_officer, commit_bumps, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """Every provincial request reads its scope (the province and those merged into it): from the cache, with
+    no query, until a province is saved; then a province merged into Tây Ninh is in its officers' scope."""
+    commit_bumps()
+    before = province_selectors.province_ids_in_scope(user=tayninh_officer)
+    with django_assert_num_queries(0):
+        assert province_selectors.province_ids_in_scope(user=tayninh_officer) == before
+    tayninh = tayninh_officer.unit.province
+    with django_capture_on_commit_callbacks(execute=True):
+        extra = Province.objects.create(
+            code=999, code_set=2004, name="Tỉnh thử", kind="province", valid_from=D(2004, 1, 1), successor=tayninh
+        )
+    assert province_selectors.province_ids_in_scope(user=tayninh_officer) == before | {extra.pk}
+    assert province_selectors.successor_chain_ids(province_id=extra.pk) == {extra.pk, tayninh.pk}

@@ -243,20 +243,20 @@ def test_warm_dashboards_ask_fewer_queries(
 
     Regional, cold 12: session, user, stored periods (the series' years), plans, money, projects by status,
     registrations (the headline counts the rows the registration was opened to, so no separate region count),
-    activity money, activity support, then who has reported (the stored period, the region's provinces, their
-    reports). Warm 5: session, user, and who has reported (3): the figures' queries are gone.
-    Province, cold 17: session, user, the province in scope (2 scope ids + the row), its family's rows (its
-    ids were read for the scope: a GET request reads a family once), stored periods, the figures' six, the
-    three attention lists and their counts (one query; the far-behind projects are read as rows only when
-    there are some, none here). Warm 5: session, user, the province in scope (3).
+    activity money, activity support, then who has reported (the stored periods of the year, the region's
+    provinces, their reports). Warm 4: session, user, and who has reported (2: the stored period is cached).
+    Province, cold 15: session, user, the province in scope (its row: the scope's ids come from the cached
+    merger), its family's rows, stored periods, the figures' six, the three attention lists and their counts
+    (one query; the far-behind projects are read as rows only when there are some, none here). Warm 3:
+    session, user, the province in scope.
     """
     from periods import services as period_services
 
     period_services.period_get_or_create(kind="year", year=2026)  # who has reported: its three queries run
     commit_bumps()  # the fixtures' writes, as committed: the requests below may use the cache
     for user, url, params, cold, warm in [
-        (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 12, 5),
-        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 17, 5),
+        (ministry_staff, reverse("reports:regional_dashboard"), PARAMS | {"view": "today"}, 12, 4),
+        (tayninh_officer, reverse("reports:province_dashboard", args=[tayninh.pk]), PARAMS, 15, 3),
     ]:
         client.force_login(user)
         assert client.get(url, {"year": 2025}).status_code == 200

@@ -59,7 +59,7 @@ def test_sweep_creates_each_provinces_draft_and_the_regional_report_once(
         first = services.reports_sweep(today=TODAY)
     assert first == {"created": 10, "queued": 10}  # 9 provinces of today's region and the regional report
     tasks_queued = [callback for callback in queued if not cachekeys.is_bump(callback)]
-    assert len(tasks_queued) == 10 and len(queued) == 11  # and the new period's bump of the figures' version
+    assert len(tasks_queued) == 10 and len(queued) == 11  # and the new period's bump (reference data and figures)
     second = services.reports_sweep(today=TODAY)
     assert second == {"created": 0, "queued": 0}
     period = ReportingPeriod.objects.get(kind=PeriodKind.QUARTER, year=2026, number=3)
