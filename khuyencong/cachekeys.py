@@ -161,19 +161,20 @@ def bump_reference(*, using: str | None = None) -> None:
     _register(_ReferenceBump, using)
 
 
-def reference_cached(key_parts: Iterable, compute: Callable[[], T]) -> T:
-    """compute() over reference data only, or its value stored at the reference version (always compute()
-    inside a transaction that wrote reference rows it has not committed yet)."""
+def reference_cached(key_parts: Iterable, compute: Callable[[], T], *, seconds: int | None = None) -> T:
+    """compute() over reference data only, or its value stored at the reference version in the active
+    language (always compute() inside a transaction that wrote reference rows it has not committed yet)."""
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(isinstance(f, _ReferenceBump) for f in _pending(connection)):
         return compute()
     parts = [str(part) for part in key_parts]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
-    cache_key = f"reference:{settings.KC_RELEASE}:r{_read_version(REFERENCE_VERSION_KEY)}:{parts[0]}:{digest}"
+    version, language = _read_version(REFERENCE_VERSION_KEY), translation.get_language()
+    cache_key = f"reference:{settings.KC_RELEASE}:r{version}:{language}:{parts[0]}:{digest}"
     value = cache.get(cache_key)
     if value is None:
         value = compute()
-        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS)
+        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS if seconds is None else seconds)
     return value
 
 

@@ -9,7 +9,8 @@ class ProvincesConfig(AppConfig):
     def ready(self):
         from khuyencong.cachekeys import ReferenceBumps
 
-        from .models import Province, Region, RegionMembership
+        from .models import ActivityContent, Province, Region, RegionMembership
 
-        # The region's provinces are cached as reference data (provinces.selectors.region_memberships).
-        ReferenceBumps(Province, Region, RegionMembership)
+        # Cached as reference data: the region's provinces (provinces.selectors.region_memberships), the merger
+        # (provinces.selectors._merger_graph) and the filter forms drawn from provinces and activity contents.
+        ReferenceBumps(Province, Region, RegionMembership, ActivityContent)

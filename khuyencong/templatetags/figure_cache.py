@@ -8,6 +8,10 @@ beyond what the parts say (their scope is in the list's SQL), no CSRF token, no 
 Inside a transaction that wrote and has not committed, it renders afresh and stores nothing; a part that is
 None renders it afresh too (the view's way to say a request must not add an entry). Entries are kept
 FRAGMENT_CACHE_SECONDS.
+
+`{% cached_reference "name" part… %}` is the same for a fragment drawn from reference data only (provinces,
+activity contents, the calendar: cachekeys.reference_cached), such as a filter form's choices: a money
+entry leaves it cached, a write of those rows does not.
 """
 
 from django import template
@@ -20,25 +24,36 @@ register = template.Library()
 
 
 class CachedFiguresNode(template.Node):
-    def __init__(self, nodelist, parts):
+    def __init__(self, nodelist, parts, reference=False):
         self.nodelist = nodelist
         self.parts = parts
+        self.reference = reference
 
     def render(self, context):
         parts = [part.resolve(context) for part in self.parts]
         if any(part is None for part in parts):  # the view said: not this one (e.g. unknown query parameters)
             return self.nodelist.render(context)
-        html = cachekeys.cached(
+        store = cachekeys.reference_cached if self.reference else cachekeys.cached
+        html = store(
             ["fragment", *parts], lambda: str(self.nodelist.render(context)), seconds=settings.FRAGMENT_CACHE_SECONDS
         )
         return mark_safe(html)  # noqa: S308 (our own rendered template)
 
 
-@register.tag
-def cached_figures(parser, token):
+def _node(parser, token, end: str, reference: bool) -> CachedFiguresNode:
     bits = token.split_contents()[1:]
     if not bits:
-        raise template.TemplateSyntaxError("cached_figures needs a fragment name")
-    nodelist = parser.parse(("endcached_figures",))
+        raise template.TemplateSyntaxError(f"{token.contents.split()[0]} needs a fragment name")
+    nodelist = parser.parse((end,))
     parser.delete_first_token()
-    return CachedFiguresNode(nodelist, [parser.compile_filter(bit) for bit in bits])
+    return CachedFiguresNode(nodelist, [parser.compile_filter(bit) for bit in bits], reference=reference)
+
+
+@register.tag
+def cached_figures(parser, token):
+    return _node(parser, token, "endcached_figures", reference=False)
+
+
+@register.tag
+def cached_reference(parser, token):
+    return _node(parser, token, "endcached_reference", reference=True)

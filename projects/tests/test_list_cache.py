@@ -203,3 +203,31 @@ def test_made_up_parameters_add_no_cache_entry(client, ministry_staff, tayninh_o
         assert "Hỗ trợ máy sấy nông sản" in _rows(client, f"?year=2026&x={n}")
     if keys is not None:  # Redis: no new fragment keys for ?x=…
         assert set(cache._cache.get_client().keys("*")) == keys
+
+
+def test_after_a_money_entry_the_filter_form_is_not_built_again_but_an_activity_renamed_shows(
+    client, tayninh_officer, tayninh_approver, django_assert_num_queries, commit_bumps
+):
+    """The filter form's choices are reference data (cached_reference): an officer's entry re-renders the rows,
+    not the form with its provinces and activity contents; renaming an activity content shows at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from provinces.models import ActivityContent
+
+    project = factories.approve(
+        factories.make_project(by=tayninh_officer), officer=tayninh_officer, approver=tayninh_approver
+    )
+    commit_bumps()
+    client.force_login(tayninh_officer)
+    _rows(client)  # the form and the rows rendered and cached
+    _disburse_12_million(project, tayninh_officer)
+    commit_bumps()
+    with CaptureQueriesContext(connection) as queries:
+        assert _rows(client).count("12.000.000 đ") == 2  # the rows, rendered again
+    assert not [q for q in queries.captured_queries if 'FROM "provinces_activitycontent"' in q["sql"]]  # choices
+    activity = ActivityContent.objects.get(pk=project.activity_id)
+    activity.name_vi = "Nội dung đổi tên thử"
+    activity.save()
+    commit_bumps()
+    assert "Nội dung đổi tên thử" in _rows(client)
