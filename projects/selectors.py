@@ -221,13 +221,32 @@ def _list_totals(
 
 
 def _rollup_disbursed(*, user: User | None, key_filters: dict | None) -> Decimal | None:
-    """All money disbursed to date on the projects of the user's scope that match the roll-up key filters,
-    summed from the roll-up; None when it cannot say: no key filters, or a scope that is not whole provinces
-    (an officer's list also holds other provinces' projects that name theirs a partner)."""
-    if user is None or key_filters is None or province_selectors.province_ids_in_scope(user=user) is not None:
+    """All money disbursed to date on the projects of the user's scope that match the roll-up key filters, or
+    None when it cannot say (no key filters: a search, a status, a money window…). Every province's projects
+    are summed from the roll-up. An officer's list is whole provinces (theirs and those merged into it) plus
+    the other provinces' projects that name one of them a partner: the provinces from the roll-up, those
+    partner projects (a few) from their entries."""
+    if user is None or key_filters is None:
         return None
-    rows = MoneyRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT, **key_filters)
-    return rows.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    ids = province_selectors.province_ids_in_scope(user=user)
+    if ids is not None and not ids:
+        return None
+    filters = dict(key_filters)
+    rollup = MoneyRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT)
+    if ids is None:
+        return rollup.filter(**filters).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    chosen = filters.pop("province_id__in", None)
+    provinces = ids if chosen is None else ids & set(chosen)
+    total = rollup.filter(province_id__in=provinces, **filters).aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    if chosen is None:  # a chosen province is one of the scope's: the partners' projects are not among its own
+        partner = Project.partner_provinces.through.objects.filter(province_id__in=ids).values("project_id")
+        entries = MoneyEntry.objects.filter(
+            kind=MoneyEntry.Kind.DISBURSEMENT,
+            project_id__in=partner,
+            **{f"project__{name}": value for name, value in filters.items()},
+        ).exclude(project__province_id__in=ids)
+        total += entries.aggregate(total=Sum("amount"))["total"] or Decimal(0)
+    return total
 
 
 def money_total(project: Project, kind: str, *, until: datetime.date | None = None) -> Decimal:

@@ -1,6 +1,7 @@
-"""The project list's disbursed total: read from the money roll-up when the list is every province's projects
-narrowed only by the roll-up's key (province with its merged predecessors, plan year, fund, activity), summed
-from the entries otherwise; both give the same figure, worked out here by hand."""
+"""The project list's disbursed total: read from the money roll-up when the list is narrowed only by the
+roll-up's key (province with its merged predecessors, plan year, fund, activity) — for an officer, with the
+entries of the partner projects added — summed from the entries otherwise; both give the same figure,
+worked out here by hand."""
 
 import datetime
 from decimal import Decimal
@@ -116,10 +117,35 @@ def test_other_filters_and_windows_sum_the_entries(client, ministry_staff, canth
     ]
     for query, millions in cases:
         assert _totals(client, query) == (Decimal(millions * M), False), query
-    # an officer's list holds the projects naming their province a partner too: never the roll-up
     client.force_login(cantho_officer)
-    assert _totals(client, "") == (Decimal(7 * M), False)
-    assert _totals(client, "?year=2026") == (Decimal(7 * M), False)
+    assert _totals(client, "?status=in_progress") == (Decimal(7 * M), False)
+
+
+def test_an_officers_list_adds_the_partner_projects_entries_to_its_provinces_rollup(
+    client, tayninh_officer, cantho_officer, money
+):
+    """Cần Thơ's officer lists Cần Thơ's projects and those naming Cần Thơ a partner (liên kết vùng): the
+    province's money from the roll-up, the partner projects' from their entries; a province chosen in the
+    filter is one of the officer's own, so the partner projects drop out."""
+    tn_local = Project.objects.get(title="Máy sấy Tây Ninh")  # 30 disbursed, Tây Ninh, 2026, local, KC03
+    tn_local.partner_provinces.add(money["ct"])
+    ct = money["ct"].pk
+    client.force_login(cantho_officer)
+    cases = [
+        ("", 7 + 30),
+        ("?year=2026", 7 + 30),
+        ("?year=2024", 0),
+        ("?fund=local", 7 + 30),
+        ("?fund=national", 0),
+        (f"?activity={money['kc03'].pk}", 30),
+        (f"?province={ct}", 7),
+        (f"?province={ct}&province_only=1", 7),
+    ]
+    for query, millions in cases:
+        assert _totals(client, query) == (Decimal(millions * M), True), query
+        assert _totals(client, f"{query}{'&' if query else '?'}status=in_progress")[0] == Decimal(millions * M)
+    client.force_login(tayninh_officer)  # the partner project is Tây Ninh's own: counted once, from the roll-up
+    assert _totals(client, "") == (Decimal(30 + 5 + 100) * M, True)
 
 
 def test_the_rollup_total_moves_with_the_next_entry(client, ministry_staff, tayninh_officer, money, commit_bumps):
