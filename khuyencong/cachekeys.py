@@ -142,7 +142,8 @@ def writes_pending(*, using: str | None = None) -> bool:
 # almost every page reads some of them. Under the data version, every officer's entry made the next page read
 # them again; under a version of their own, only writes of those rows do. Those models bump it from a signal
 # (`ReferenceBumps` in periods/apps.py and provinces/apps.py: every save and delete, the admin's and the
-# commands' too), and a reference bump moves the data version as well: the figures are computed from them.
+# commands' too; QuerySet.update and bulk_create send no signal, and a test keeps them off these models),
+# and a reference bump moves the data version as well: the figures are computed from them.
 
 REFERENCE_VERSION_KEY = "reference:data-version"
 

@@ -108,3 +108,23 @@ def test_an_officers_scope_is_read_from_the_cached_merger_and_a_merger_saved_is_
         )
     assert province_selectors.province_ids_in_scope(user=tayninh_officer) == before | {extra.pk}
     assert province_selectors.successor_chain_ids(province_id=extra.pk) == {extra.pk, tayninh.pk}
+
+
+def test_no_code_writes_reference_rows_around_the_signals():
+    """QuerySet.update, bulk_create and bulk_update send no post_save: a reference row written that way would
+    leave the cached calendar or provinces stale. The portal's code writes them through save() and delete()."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    models = "Province|Region|RegionMembership|ActivityContent|CutoffRule|ReportingPeriod"
+    pattern = re.compile(rf"\b({models})\.objects\b[^\n]*\.(update|bulk_create|bulk_update)\(")
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.glob("*/**/*.py")
+        if not {".venv", "node_modules", "tests", "migrations"} & set(path.relative_to(root).parts)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert offenders == []
+    assert pattern.search('Province.objects.filter(pk=1).update(name="x")')  # the check can see one
