@@ -179,7 +179,7 @@ def counters_for(*, user: User, period) -> dict:
     """The same counters without loading the rows (after a cell save): two counts."""
     due = selectors.due_in_period(selectors.project_change_list_for(user=user), period=period)  # partners only read
     total = due.count()
-    missing = due.exclude(period_selectors.same_period(period, "progress_updates__period")).count()
+    missing = due.exclude(selectors.reported_in_period(period)).count()
     return {"total": total, "missing": missing, "reported": total - missing}
 
 

@@ -272,6 +272,13 @@ def due_in_period(queryset: QuerySet[Project], *, period) -> QuerySet[Project]:
     return queryset.filter(status__in=ACTIVE_STATUSES, start_date__lte=period.ends_on)
 
 
+def reported_in_period(period) -> Exists:
+    """Whether a project has its progress row for the period: one EXISTS over one row of the period. An
+    exclude() across the progress relation tested the kind, the year and the number on different rows, so a
+    project with a Q4/2025 row and any 2026 row passed for having reported Q4/2026."""
+    return Exists(ProgressUpdate.objects.filter(period_selectors.same_period(period), project_id=OuterRef("pk")))
+
+
 def this_period_rows(*, user: User, period) -> QuerySet[Project]:
     """The officer's active projects with this period's progress row (if any) and money in the window."""
     progress = ProgressUpdate.objects.filter(period_selectors.same_period(period))
@@ -288,9 +295,7 @@ def this_period_rows(*, user: User, period) -> QuerySet[Project]:
 def this_period_missing_count(*, user: User, period) -> int:
     """How many of the officer's active projects have no progress row for the period yet; cached by data
     version under the count's SQL (scope and period are in it; progress is written through services that bump)."""
-    missing = due_in_period(project_change_list_for(user=user), period=period).exclude(
-        period_selectors.same_period(period, "progress_updates__period")
-    )
+    missing = due_in_period(project_change_list_for(user=user), period=period).exclude(reported_in_period(period))
     return cachekeys.cached(["missing-progress", *cachekeys.query_key(missing)], missing.count)
 
 
