@@ -81,9 +81,10 @@ def project_list(request):
         queryset, since=since, until=until, user=request.user, key_filters=project_filter.key_filters()
     )
     # The fragments' keys (None: rendered, not cached). Only for the list's own parameters: made-up ones
-    # would each add an entry. The filter form's choices are the provinces in the user's scope.
+    # would each add an entry, and so would every search typed (rarely asked twice, and each page of rows
+    # some 40 kB). The filter form's choices are the provinces in the user's scope.
     page_key = filter_key = None
-    if set(request.GET) <= {*ProjectFilter.base_filters, "page"}:
+    if set(request.GET) <= {*ProjectFilter.base_filters, "page"} and not request.GET.get("q", "").strip():
         page_key = cachekeys.page_key(page)
         filter_key = [*cachekeys.query_key(project_filter.filters["province"].queryset), query.urlencode()]
     return render(

@@ -231,3 +231,27 @@ def test_after_a_money_entry_the_filter_form_is_not_built_again_but_an_activity_
     activity.save()
     commit_bumps()
     assert "Nội dung đổi tên thử" in _rows(client)
+
+
+def test_a_search_is_rendered_not_stored(client, tayninh_officer, monkeypatch):
+    """Each search typed would add its own rendered page of rows and filter form to the cache: they are
+    rendered for the request and not stored; the plain list's fragments are."""
+    stored = []
+
+    def recording(store):
+        def wrapper(parts, compute, **kwargs):
+            parts = list(parts)
+            if parts[0] == "fragment":
+                stored.append(parts[1])  # the fragment's name ("project-list", "project-list-filters")
+            return store(parts, compute, **kwargs)
+
+        return wrapper
+
+    monkeypatch.setattr(cachekeys, "cached", recording(cachekeys.cached))
+    monkeypatch.setattr(cachekeys, "reference_cached", recording(cachekeys.reference_cached))
+    factories.make_project(by=tayninh_officer)
+    client.force_login(tayninh_officer)
+    assert "Hỗ trợ máy sấy nông sản" in _rows(client, "?q=máy sấy")
+    assert "project-list" not in stored and "project-list-filters" not in stored
+    _rows(client, "?year=2026")
+    assert {"project-list", "project-list-filters"} <= set(stored)
