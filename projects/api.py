@@ -999,7 +999,8 @@ class ProjectViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.
         written through services or admin pages that bump. Invalid filters raise before anything is stored."""
         answer = super().list
         known = {*self.filterset_class.base_filters, "ordering", "page", "page_size", "format"}
-        if not set(request.query_params) <= known:  # made-up parameters would each add an entry
+        # Made-up parameters would each add an entry, and so would every search asked (as on the list page).
+        if not set(request.query_params) <= known or request.query_params.get("search", "").strip():
             return answer(request, *args, **kwargs)
         user = request.user
         ids = province_selectors.province_ids_in_scope(user=user)

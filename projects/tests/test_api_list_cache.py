@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from khuyencong import cachekeys
 from projects import services
 from projects.models import MoneyEntry
 from projects.tests import factories
@@ -98,3 +99,20 @@ def test_made_up_parameters_add_no_cache_entry(tayninh_officer, commit_bumps):
         assert len(rows(client, f"?year=2026&x={n}")) == 1
     if before is not None:  # Redis: the only new keys are the throttle's and the token's, no page
         assert not [k for k in set(cache._cache.get_client().keys("*")) - before if b"figures:" in k]
+
+
+def test_a_search_is_answered_not_stored(tayninh_officer, monkeypatch):
+    stored = []
+
+    def recording(parts, compute, **kwargs):
+        parts = list(parts)
+        stored.append(parts[0])
+        return compute()
+
+    factories.make_project(by=tayninh_officer)
+    client = client_for(tayninh_officer)
+    monkeypatch.setattr(cachekeys, "cached", recording)
+    assert len(rows(client, "?search=máy sấy")) == 1
+    assert "api-projects" not in stored
+    assert len(rows(client, "?year=2026")) == 1
+    assert "api-projects" in stored
