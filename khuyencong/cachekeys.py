@@ -171,7 +171,11 @@ def reference_cached(key_parts: Iterable, compute: Callable[[], T], *, seconds: 
     parts = [str(part) for part in key_parts]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
     version, language = _read_version(REFERENCE_VERSION_KEY), translation.get_language()
-    cache_key = f"reference:{settings.KC_RELEASE}:r{version}:{language}:{parts[0]}:{digest}"
+    return _stored(f"reference:{settings.KC_RELEASE}:r{version}:{language}:{parts[0]}:{digest}", compute, seconds)
+
+
+def _stored(cache_key: str, compute: Callable[[], T], seconds: int | None) -> T:
+    """The value under the key, or compute() stored there (FIGURES_CACHE_SECONDS unless `seconds`)."""
     value = cache.get(cache_key)
     if value is None:
         value = compute()
@@ -211,12 +215,7 @@ def cached(key_parts: Iterable, compute: Callable[[], T], *, seconds: int | None
     it moves on, so large per-query values — rendered pages — are kept shorter)."""
     if writes_pending():
         return compute()
-    cache_key = key(key_parts)
-    value = cache.get(cache_key)
-    if value is None:
-        value = compute()
-        cache.set(cache_key, value, settings.FIGURES_CACHE_SECONDS if seconds is None else seconds)
-    return value
+    return _stored(key(key_parts), compute, seconds)
 
 
 class BumpsDataVersion:
