@@ -13,9 +13,12 @@ version (khuyencong/cachekeys.py): each page is timed cold (cache emptied before
 and the reference data they use are read), after a write (the data version bumped before the request, as
 an officer's money entry does: the figures are computed, the calendar and the region's provinces, cached as
 reference data, are not read again) and warm (served from the cache). Run it without REDIS_URL so the cache
-is this process's memory. It also times FLOOR_SQL, one statement computing the same per-province, per-fund planned and
-disbursed figures (this period and the same period last year, with the fund and region totals), checks them
-equal to the regional page's cell by cell (provinces as recorded), and prints page ÷ floor.
+is this process's memory. "Cold" empties the cache, not the process: the dashboards' grouped statements,
+compiled to SQL once per process (khuyencong/statements.py), stay compiled, as in a running server whose
+cache was flushed; a server process compiles each on its first request. It also times FLOOR_SQL, one
+statement computing the same per-province, per-fund planned and disbursed figures (this period and the
+same period last year, with the fund and region totals), checks them equal to the regional page's cell by
+cell (provinces as recorded), and prints page ÷ floor.
 """
 
 import os

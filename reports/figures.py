@@ -42,6 +42,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from khuyencong import numbers
+from khuyencong.statements import compiled_once
 from khuyencong.text import vi_sort_key
 from periods import selectors as period_selectors
 from periods.models import PeriodKind, ReportingPeriod
@@ -446,6 +447,85 @@ def _straddle_notes(periods: list[PeriodInfo], changed_on: set[datetime.date], r
     return list(dict.fromkeys(notes))
 
 
+# ---- the grouped statements of _build --------------------------------------------------------------------
+# Compiled to SQL once per process for each set of arguments (khuyencong/statements.py): after a write the
+# dashboards run them again for the same period and provinces, and building and compiling these querysets cost
+# as much as PostgreSQL took to answer them. Each depends on its arguments only.
+
+
+@compiled_once
+def _plans(ids: frozenset[int], years: tuple[int, ...]):
+    """Plans of the years, per province, year and fund."""
+    return (
+        Plan.objects.filter(province_id__in=ids, year__in=years)
+        .values("province_id", "year", "fund")
+        .annotate(total=Sum("planned_amount"))
+        .order_by()
+    )
+
+
+@compiled_once
+def _rollup_money(ids: frozenset[int], years: tuple[int, ...], windows: tuple[tuple[str, Q], ...]):
+    """Disbursed per province, plan year and fund: in each named window (its roll-up rows' condition), and
+    by each quarter's cut-off of its own plan year (q1…q4, the series)."""
+    return (
+        MoneyRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids, plan_year__in=years)
+        .values("province_id", "plan_year", "fund")
+        .annotate(
+            **{name: Sum("amount", filter=condition) for name, condition in windows},
+            # Each plan year's own quarters to the n-th: one condition over the plan years read, instead of an
+            # OR of one per year (the same rows; the ORM built 60 lookups for it).
+            **{
+                f"q{n}": Sum("amount", filter=Q(window_year=F("plan_year"), window_number__lte=n)) for n in (1, 2, 3, 4)
+            },
+        )
+        .order_by()
+    )
+
+
+@compiled_once
+def _status_counts(ids: frozenset[int], year: int, today: datetime.date):
+    """Projects of the plan year per province and status, and how many of them are behind schedule today."""
+    return (
+        Project.objects.filter(province_id__in=ids, plan_year=year)
+        .values("province_id", "status")
+        .annotate(n=Count("id"), late=Count("id", filter=project_selectors.late_filter(today)))
+        .order_by()
+    )
+
+
+@compiled_once
+def _registrations(ids: frozenset[int], plan_year: int):
+    """The national plan's registration rows of the plan year: (province, status, deadline)."""
+    return (
+        NationalPlanRegistration.objects.filter(province_id__in=ids, plan_year=plan_year)
+        .values_list("province_id", "status", "deadline")
+        .order_by()
+    )
+
+
+@compiled_once
+def _support_by_activity(ids: frozenset[int], year: int):
+    """The plan year's approved projects per activity content: how many, and their approved support."""
+    return (
+        Project.objects.filter(province_id__in=ids, plan_year=year, status__in=project_rules.APPROVED_OR_LATER)
+        .values("activity_id", "activity__code", "activity__name_vi", "activity__name_en", "activity__heading")
+        .annotate(n=Count("id"), support=Sum("approved_support"))
+        .order_by("activity__heading", "activity__code")
+    )
+
+
+@compiled_once
+def _rollup_paid_by_activity(ids: frozenset[int], window: Q):
+    """Disbursed per activity content in one window (its roll-up rows' condition): (activity, amount)."""
+    return (
+        MoneyRollup.objects.filter(window, kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids)
+        .values_list("activity_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+
+
 def _build(
     *,
     ids: set[int],
@@ -508,12 +588,8 @@ def _build(
             row.last_ids.add(pk)
 
     # 1. Plans of every year of the series, per province and fund.
-    plans = (
-        Plan.objects.filter(province_id__in=ids, year__in=list(years))
-        .values("province_id", "year", "fund")
-        .annotate(total=Sum("planned_amount"))
-        .order_by()
-    )
+    ids_key = frozenset(ids)
+    plans = _plans(ids_key, tuple(years))
     planned_by_year: dict[int, Decimal] = defaultdict(Decimal)
     for plan in plans:
         planned_by_year[plan["year"]] += plan["total"]
@@ -531,23 +607,7 @@ def _build(
     windows = {"now": period, "last": last_period, "ytd": ytd_period, "ytd_last": ytd_last_period}
     from_rollup = rollup_windows.usable(list(windows.values()))
     if from_rollup:
-        money = (
-            MoneyRollup.objects.filter(
-                kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids, plan_year__in=list(years)
-            )
-            .values("province_id", "plan_year", "fund")
-            .annotate(
-                **{name: Sum("amount", filter=rollup_windows.q(w)) for name, w in windows.items()},
-                # Each plan year's own quarters to the n-th: one condition over the plan years read, instead
-                # of an OR of one per year (the same rows; the ORM built 60 lookups for it, a cold page's
-                # largest share of query building).
-                **{
-                    f"q{n}": Sum("amount", filter=Q(window_year=F("plan_year"), window_number__lte=n))
-                    for n in (1, 2, 3, 4)
-                },
-            )
-            .order_by()
-        )
+        money = _rollup_money(ids_key, tuple(years), tuple((name, rollup_windows.q(w)) for name, w in windows.items()))
     else:
         money = (
             MoneyEntry.objects.filter(
@@ -596,12 +656,7 @@ def _build(
     ]
 
     # 3. Projects of the year by status, and how many are behind schedule.
-    counts = (
-        Project.objects.filter(province_id__in=ids, plan_year=year)
-        .values("province_id", "status")
-        .annotate(n=Count("id"), late=Count("id", filter=project_selectors.late_filter(today)))
-        .order_by()
-    )
+    counts = _status_counts(ids_key, year, today)
     seen_statuses = set()
     for count in counts:
         row = row_for(count["province_id"])
@@ -611,11 +666,7 @@ def _build(
             seen_statuses.add(count["status"])
 
     # 4. Registration for next year's national plan: the rows the ministry opened, one per province.
-    registrations = list(
-        NationalPlanRegistration.objects.filter(province_id__in=ids, plan_year=year + 1)
-        .values_list("province_id", "status", "deadline")
-        .order_by()
-    )
+    registrations = _registrations(ids_key, year + 1)
     for province_id, status, _deadline in registrations:
         row = row_for(province_id)
         if row is not None:
@@ -628,21 +679,14 @@ def _build(
     )
 
     # 5. The year's projects by activity content: approved support and disbursed in the cumulative window.
-    support = (
-        Project.objects.filter(province_id__in=ids, plan_year=year, status__in=project_rules.APPROVED_OR_LATER)
-        .values("activity_id", "activity__code", "activity__name_vi", "activity__name_en", "activity__heading")
-        .annotate(n=Count("id"), support=Sum("approved_support"))
-        .order_by("activity__heading", "activity__code")
-    )
+    support = _support_by_activity(ids_key, year)
     if from_rollup:
-        paid_rows = MoneyRollup.objects.filter(
-            rollup_windows.q(ytd_period), kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids
-        ).values_list("activity_id")
+        paid = dict(_rollup_paid_by_activity(ids_key, rollup_windows.q(ytd_period)))
     else:
         paid_rows = MoneyEntry.objects.filter(
             money_q(ytd_period), kind=MoneyEntry.Kind.DISBURSEMENT, project__province_id__in=ids
         ).values_list("project__activity_id")
-    paid = dict(paid_rows.annotate(total=Sum("amount")).order_by())
+        paid = dict(paid_rows.annotate(total=Sum("amount")).order_by())
     english = (translation.get_language() or "vi").startswith("en")
     by_activity = [
         ActivityRow(
