@@ -1,6 +1,7 @@
 """The "Kỳ này" grid in a real Chromium: keyboard-only entry saved cell by cell, errors beside the cell, the
 warning before leaving unsaved edits, cells typed while the server is unreachable sent once it is back, a
-period reopened by an exception, and dates read and shown dd/mm/yyyy."""
+period reopened by an exception, dates read and shown dd/mm/yyyy, and cells typed before the script arrived
+(a slow connection) kept and saved."""
 
 import datetime
 import re
@@ -200,3 +201,29 @@ def test_dates_are_typed_and_shown_day_first(page, live_server, tayninh_officer,
     assert MoneyEntry.objects.get(project=project).date == datetime.date(2026, 11, 3)
     page.goto(f"{live_server.url}/projects/{project.pk}/")
     assert page.locator(f"#money-{MoneyEntry.objects.get(project=project).pk}").inner_text().startswith("03/11/2026")
+
+
+def test_cells_typed_before_the_script_arrives_are_kept_and_saved(page, live_server, tayninh_officer, five):
+    """On a slow connection the grid shows before its script runs: what is typed meanwhile is not wiped."""
+    first, second = five[0], five[1]
+    _signed_in(page, live_server, tayninh_officer)
+    page.set_default_timeout(10000)
+    held = []
+    page.route(re.compile(r"/js/grid(\.[0-9a-f]+)?\.js$"), lambda route: held.append(route))  # slow to arrive
+    page.goto(f"{live_server.url}/projects/this-period/", wait_until="commit")
+    page.locator(f"#c-{second.pk}-percent").wait_for()  # the rows are shown…
+    page.locator(f"#c-{first.pk}-percent").fill("30")
+    page.locator(f"#c-{first.pk}-narrative").fill("Đang lắp máy sấy")
+    page.locator(f"#c-{second.pk}-percent").fill("15")  # …and typed in, the cursor still in this cell
+    assert held and not ProgressUpdate.objects.exists()  # …before the script has run
+    held[0].continue_()
+    for col in ("percent", "narrative"):  # the row left before the script ran is sent when it runs
+        _mark(page, first.pk, col).filter(has_text="Đã lưu").wait_for()
+    assert page.locator(f"#c-{first.pk}-narrative").input_value() == "Đang lắp máy sấy"
+    saved = ProgressUpdate.objects.get(project=first)
+    assert (saved.completion_percent, saved.narrative) == (30, "Đang lắp máy sấy")
+    assert page.locator(f"#c-{second.pk}-percent").input_value() == "15"  # the cell being typed in: kept…
+    assert not ProgressUpdate.objects.filter(project=second).exists()
+    page.keyboard.press("Tab")  # …and saved when it is left, as any cell
+    _mark(page, second.pk, "percent").filter(has_text="Đã lưu").wait_for()
+    assert ProgressUpdate.objects.get(project=second).completion_percent == 15

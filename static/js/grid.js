@@ -28,11 +28,21 @@
   function rows() { return Array.prototype.slice.call(form.querySelectorAll("tr.grid-row")); }
   function pkOf(el) { var row = el.closest("tr.grid-row"); return row ? row.dataset.pk : null; }
 
-  // The page shows what the server holds: a browser restoring typed values on reload would make them look
-  // saved. (What could not be sent is put back from the queue below, marked as such.)
+  // The page shows what the server holds. After a reload or a return through history the browser may put
+  // back values typed on an earlier visit, which would look saved: those are reset. (What could not be sent
+  // is put back from the queue below, marked as such.) On a fresh visit, a value that differs from the
+  // server's was typed on this page before this script arrived (a slow connection): it is kept, and sent as
+  // leaving its cell would have sent it (at the end of this script).
+  var visit = window.performance && performance.getEntriesByType ? performance.getEntriesByType("navigation")[0] : null;
+  var restored = !visit || visit.type !== "navigate";
+  var typedEarly = {};
   form.querySelectorAll("[data-col]").forEach(function (el) {
-    el.value = el.defaultValue;
-    el.dataset.saved = el.value;
+    if (restored || el.value === el.defaultValue) {
+      el.value = el.defaultValue;
+    } else {
+      typedEarly[pkOf(el) + ":" + sectionOf(el.dataset.col)] = true;
+    }
+    el.dataset.saved = el.defaultValue;
   });
 
   // ---- marks beside the cells ------------------------------------------------------------------------
@@ -276,4 +286,14 @@
     showBanner(queue);
     if (Object.keys(queue).length) { flush(); }
   })();
+
+  // cells typed before this script arrived and already left are sent now; the cell still being typed in
+  // (and the money pair it belongs to) is sent when it is left, as usual
+  Object.keys(typedEarly).forEach(function (id) {
+    var pk = id.split(":")[0];
+    var section = id.split(":")[1];
+    var focused = document.activeElement;
+    var here = focused && focused.dataset && focused.dataset.col && pkOf(focused) === pk && sectionOf(focused.dataset.col) === section;
+    if (!here) { save(pk, section); }
+  });
 })();
