@@ -31,6 +31,7 @@ class _Compiled(NamedTuple):
     params: tuple
     converters: list  # [(position, (converter, …), expression)]
     names: tuple[str, ...] | None  # the dicts' keys; None for tuples
+    width: int | None  # the selected columns, when the SQL adds more (distinct() ordered by another column)
 
 
 def _compile(queryset: QuerySet) -> _Compiled:
@@ -38,11 +39,13 @@ def _compile(queryset: QuerySet) -> _Compiled:
     if iterable not in (ValuesIterable, ValuesListIterable):
         raise TypeError(f"compiled_once needs a values() or values_list() queryset, not {iterable.__name__}")
     query = queryset.query
+    if query.select_for_update:
+        raise TypeError("compiled_once reads; it does not lock rows")
     compiler = query.get_compiler(queryset.db)
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return _Compiled(queryset.db, None, (), [], ())
+        return _Compiled(queryset.db, None, (), [], (), None)
     # As Django's own iterables: the selected columns, their converters, and the dicts' names.
     fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
     if compiler.has_composite_fields(fields):
@@ -51,7 +54,8 @@ def _compile(queryset: QuerySet) -> _Compiled:
     names = None
     if iterable is ValuesIterable:
         names = tuple(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
-    return _Compiled(queryset.db, sql, tuple(params), converters, names)
+    width = compiler.col_count if compiler.has_extra_select else None  # as execute_sql cuts them off
+    return _Compiled(queryset.db, sql, tuple(params), converters, names, width)
 
 
 def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list]:
@@ -70,6 +74,8 @@ def compiled_once(build: Callable[..., QuerySet]) -> Callable[..., list]:
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, compiled.params)
             fetched = cursor.fetchall()
+        if compiled.width is not None:
+            fetched = [row[: compiled.width] for row in fetched]
         if compiled.converters:
             fetched = [_converted(row, compiled.converters, connection) for row in fetched]
         if compiled.names is None:

@@ -86,3 +86,18 @@ def test_a_queryset_of_model_instances_is_refused():
 
     with pytest.raises(TypeError, match="values"):
         instances(2027)
+
+
+def test_distinct_rows_ordered_by_a_column_not_selected_keep_only_the_selected_ones(two_provinces):
+    ids, _can_tho, _tay_ninh = two_provinces
+
+    def query(year: int):
+        return Plan.objects.filter(year=year).values("province_id").distinct().order_by("fund")
+
+    def query_list(year: int):
+        return Plan.objects.filter(year=year).values_list("province_id").distinct().order_by("fund")
+
+    # PostgreSQL needs the ORDER BY column in a DISTINCT's select list: Django adds it, and drops it from the rows
+    assert compiled_once(query)(2027) == list(query(2027))
+    assert compiled_once(query_list)(2027) == list(query_list(2027))
+    assert all(len(row) == 1 for row in compiled_once(query_list)(2027))
