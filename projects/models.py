@@ -407,6 +407,40 @@ class MoneyRollup(models.Model):
         return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
 
 
+class FundRollup(models.Model):
+    """The money roll-up without the activity content (tổng hợp theo nguồn vốn): per province, plan year, fund,
+    kind and quarter window, the sum of the `MoneyRollup` rows of those keys. The dashboards' money figures read
+    it: MoneyRollup keeps a row per activity content as well, about six times as many rows to sum, and their
+    number grows with the projects; this table's is bounded by provinces × years × funds × quarters.
+
+    Kept by `projects/rollup.py` with the same amounts in the same transaction as MoneyRollup, rebuilt with it;
+    `rollup.differences()` checks both against the entries.
+    """
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    plan_year = models.PositiveSmallIntegerField()
+    fund = models.CharField(max_length=10, choices=Fund.choices)
+    kind = models.CharField(max_length=12, choices=MoneyEntry.Kind.choices)
+    window_year = models.PositiveSmallIntegerField()
+    window_number = models.PositiveSmallIntegerField()
+    amount = money_field(_("amount (VND)"))
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("money roll-up row by fund")
+        verbose_name_plural = _("money roll-up by fund")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["province", "plan_year", "fund", "kind", "window_year", "window_number"], name="fund_rollup_key"
+            ),
+            models.CheckConstraint(condition=Q(window_number__gte=1, window_number__lte=4), name="fund_rollup_quarter"),
+        ]
+        indexes = [models.Index(fields=["kind", "plan_year", "province"], name="fund_rollup_kind_year_province")]
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
+
+
 class ProgressUpdate(models.Model):
     """A project's progress for one reporting period (tiến độ): completion, narrative, difficulties."""
 

@@ -31,52 +31,61 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from periods import selectors as period_selectors
 from periods.models import CutoffRule, PeriodKind
 from periods.rules import Calendar
-from projects.models import MoneyEntry, MoneyRollup, Project
+from projects.models import FundRollup, MoneyEntry, MoneyRollup, Project
 
 KEY_FIELDS = ("province_id", "plan_year", "fund", "activity_id")
+FUND_KEY_FIELDS = KEY_FIELDS[:3]  # FundRollup: the same buckets, every activity content together
+TABLES = ((MoneyRollup, KEY_FIELDS), (FundRollup, FUND_KEY_FIELDS))  # both get every amount
 _suspended = 0  # > 0 inside `suspended()`: bulk writes that rebuild at the end
 
 
 # ---- writing ---------------------------------------------------------------------------------------------
 
 
-def _upsert_sql() -> str:
-    table = MoneyRollup._meta.db_table
+def _upsert_sql(model=MoneyRollup, fields=KEY_FIELDS) -> str:
+    table = model._meta.db_table
     project = Project._meta.db_table
-    key = "province_id, plan_year, fund, activity_id, kind, window_year, window_number"
+    key = ", ".join((*fields, "kind", "window_year", "window_number"))
     # One statement, the same on PostgreSQL and SQLite: the project's key read from its row, and concurrent
     # writes to one bucket serialised by the unique key (ON CONFLICT takes the row's lock).
-    # Table names come from the models' meta; every value is a parameter.
+    # Table and column names come from the models' meta and the key tuples; every value is a parameter.
     return (
         f"INSERT INTO {table} ({key}, amount, entries) "  # noqa: S608
-        f"SELECT p.province_id, p.plan_year, p.fund, p.activity_id, %s, %s, %s, %s, %s FROM {project} p "
+        f"SELECT {', '.join(f'p.{f}' for f in fields)}, %s, %s, %s, %s, %s FROM {project} p "
         f"WHERE p.id = %s "
         f"ON CONFLICT ({key}) DO UPDATE SET amount = {table}.amount + excluded.amount, "
         f"entries = {table}.entries + excluded.entries"
     )
 
 
-def _remove_sql() -> str:
-    table = MoneyRollup._meta.db_table
+def _remove_sql(model=MoneyRollup, fields=KEY_FIELDS) -> str:
+    table = model._meta.db_table
     project = Project._meta.db_table
     return (
         f"UPDATE {table} SET amount = amount - %s, entries = entries - %s "  # noqa: S608 (as above)
-        f"WHERE (province_id, plan_year, fund, activity_id) = "
-        f"(SELECT p.province_id, p.plan_year, p.fund, p.activity_id FROM {project} p WHERE p.id = %s) "
+        f"WHERE ({', '.join(fields)}) = "
+        f"(SELECT {', '.join(f'p.{f}' for f in fields)} FROM {project} p WHERE p.id = %s) "
         f"AND kind = %s AND window_year = %s AND window_number = %s"
     )
+
+
+def _drop_empty() -> None:
+    """A bucket left with no entry is not kept (a rebuild would not make it)."""
+    for model, _fields in TABLES:
+        model.objects.filter(entries=0).delete()
 
 
 def _add(*, project_id: int, kind: str, day: datetime.date, amount: Decimal, count: int, cal: Calendar) -> None:
     """Add an entry to its bucket (count 1), or take one out (count -1: an entry edited or deleted)."""
     year, number = cal.quarter_containing(day)
     with connection.cursor() as cursor:
-        if count > 0:
-            cursor.execute(_upsert_sql(), [kind, year, number, amount, count, project_id])
-        else:  # the bucket exists: the entry was added to it
-            cursor.execute(_remove_sql(), [-amount, -count, project_id, kind, year, number])
-    if count < 0:  # a bucket left with no entry is not kept (a rebuild would not make it)
-        MoneyRollup.objects.filter(entries=0).delete()
+        for model, fields in TABLES:
+            if count > 0:
+                cursor.execute(_upsert_sql(model, fields), [kind, year, number, amount, count, project_id])
+            else:  # the bucket exists: the entry was added to it
+                cursor.execute(_remove_sql(model, fields), [-amount, -count, project_id, kind, year, number])
+    if count < 0:
+        _drop_empty()
 
 
 def _key_of(project_id: int) -> tuple | None:
@@ -130,7 +139,6 @@ def _on_project_saved(sender, instance: Project, raw=False, **kwargs) -> None:
         return
     # The project's money leaves its old bucket keys and joins the new ones: subtract what it contributed
     # under the old key (its entries, grouped), then add the same under the key now stored.
-    table = MoneyRollup._meta.db_table
     groups = list(
         MoneyEntry.objects.filter(project_id=instance.pk)
         .values_list("kind", "date")
@@ -148,14 +156,15 @@ def _on_project_saved(sender, instance: Project, raw=False, **kwargs) -> None:
         bucket[1] += n
     with connection.cursor() as cursor:
         for (kind, year, number), (total, n) in by_bucket.items():
-            cursor.execute(  # the table name from the model's meta; values are parameters
-                f"UPDATE {table} SET amount = amount - %s, entries = entries - %s WHERE province_id = %s AND "  # noqa: S608
-                "plan_year = %s AND fund = %s AND activity_id = %s AND kind = %s AND window_year = %s AND "
-                "window_number = %s",
-                [total, n, old["province_id"], old["plan_year"], old["fund"], old["activity_id"], kind, year, number],
-            )
-            cursor.execute(_upsert_sql(), [kind, year, number, total, n, instance.pk])
-    MoneyRollup.objects.filter(entries=0).delete()
+            for model, fields in TABLES:
+                where = " AND ".join(f"{f} = %s" for f in fields)
+                cursor.execute(  # table and column names from the model's meta and the key; values are parameters
+                    f"UPDATE {model._meta.db_table} SET amount = amount - %s, entries = entries - %s "  # noqa: S608
+                    f"WHERE {where} AND kind = %s AND window_year = %s AND window_number = %s",
+                    [total, n, *(old[f] for f in fields), kind, year, number],
+                )
+                cursor.execute(_upsert_sql(model, fields), [kind, year, number, total, n, instance.pk])
+    _drop_empty()
 
 
 def _on_rules_changed(sender, raw=False, **kwargs) -> None:
@@ -217,21 +226,42 @@ def computed(cal: Calendar | None = None, *, entry_model=MoneyEntry) -> dict[tup
     return result
 
 
-def stored() -> dict[tuple, tuple[Decimal, int]]:
-    rows = MoneyRollup.objects.values_list(*KEY_FIELDS, "kind", "window_year", "window_number", "amount", "entries")
-    return {row[:7]: (row[7], row[8]) for row in rows}
+def by_fund(fine: dict[tuple, tuple[Decimal, int]]) -> dict[tuple, tuple[Decimal, int]]:
+    """MoneyRollup's keys and sums → FundRollup's: every activity content of a bucket together."""
+    result: dict[tuple, list] = defaultdict(lambda: [Decimal(0), 0])
+    for (province_id, plan_year, fund, _activity_id, kind, year, number), (amount, n) in fine.items():
+        bucket = result[(province_id, plan_year, fund, kind, year, number)]
+        bucket[0] += amount
+        bucket[1] += n
+    return {key: (amount, n) for key, (amount, n) in result.items()}
+
+
+def stored(model=MoneyRollup, fields=KEY_FIELDS) -> dict[tuple, tuple[Decimal, int]]:
+    rows = model.objects.values_list(*fields, "kind", "window_year", "window_number", "amount", "entries")
+    width = len(fields) + 3
+    return {row[:width]: (row[width], row[width + 1]) for row in rows}
 
 
 def differences() -> dict[tuple, tuple]:
-    """Keys where the table and a fresh computation disagree: key → (stored, computed); empty when in step."""
-    have, want = stored(), computed()
-    return {key: (have.get(key), want.get(key)) for key in have.keys() | want.keys() if have.get(key) != want.get(key)}
+    """Keys where the tables and a fresh computation disagree: key → (stored, computed), FundRollup's keys
+    marked "by fund"; empty when both are in step."""
+    want = computed()
+    pairs = [((), stored(), want), (("by fund",), stored(FundRollup, FUND_KEY_FIELDS), by_fund(want))]
+    return {
+        (*mark, *key): (have.get(key), wanted.get(key))
+        for mark, have, wanted in pairs
+        for key in have.keys() | wanted.keys()
+        if have.get(key) != wanted.get(key)
+    }
 
 
 @transaction.atomic
-def rebuild(*, cal: Calendar | None = None, entry_model=MoneyEntry, rollup_model=MoneyRollup) -> int:
-    """Replace the table by a fresh computation from the entries; returns the number of rows. A migration
-    passes its historical models and calendar."""
+def rebuild(
+    *, cal: Calendar | None = None, entry_model=MoneyEntry, rollup_model=MoneyRollup, fund_model=FundRollup
+) -> int:
+    """Replace both tables by a fresh computation from the entries; returns MoneyRollup's number of rows. A
+    migration passes its historical models and calendar (fund_model None: a migration before that table)."""
+    fine = computed(cal, entry_model=entry_model)
     rows = [
         rollup_model(
             province_id=province_id,
@@ -244,10 +274,26 @@ def rebuild(*, cal: Calendar | None = None, entry_model=MoneyEntry, rollup_model
             amount=amount,
             entries=n,
         )
-        for (province_id, plan_year, fund, activity_id, kind, year, number), (amount, n) in computed(
-            cal, entry_model=entry_model
-        ).items()
+        for (province_id, plan_year, fund, activity_id, kind, year, number), (amount, n) in fine.items()
     ]
     rollup_model.objects.all().delete()
     rollup_model.objects.bulk_create(rows, batch_size=2000)
+    if fund_model is not None:
+        fund_model.objects.all().delete()
+        fund_model.objects.bulk_create(
+            [
+                fund_model(
+                    province_id=province_id,
+                    plan_year=plan_year,
+                    fund=fund,
+                    kind=kind,
+                    window_year=year,
+                    window_number=number,
+                    amount=amount,
+                    entries=n,
+                )
+                for (province_id, plan_year, fund, kind, year, number), (amount, n) in by_fund(fine).items()
+            ],
+            batch_size=2000,
+        )
     return len(rows)

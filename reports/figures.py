@@ -49,7 +49,16 @@ from periods.models import PeriodKind, ReportingPeriod
 from periods.rules import Calendar
 from projects import rules as project_rules
 from projects import selectors as project_selectors
-from projects.models import Fund, MoneyEntry, MoneyRollup, NationalPlanRegistration, Plan, ProgressUpdate, Project
+from projects.models import (
+    Fund,
+    FundRollup,
+    MoneyEntry,
+    MoneyRollup,
+    NationalPlanRegistration,
+    Plan,
+    ProgressUpdate,
+    Project,
+)
 from projects.models import Status as ProjectStatus
 from provinces import selectors as province_selectors
 from provinces.models import Province, RegionMembership, User
@@ -468,8 +477,8 @@ def _plans(ids: frozenset[int], years: tuple[int, ...]):
 def _rollup_money(ids: frozenset[int], years: tuple[int, ...], windows: tuple[tuple[str, Q], ...]):
     """Disbursed per province, plan year and fund: in each named window (its roll-up rows' condition), and
     by each quarter's cut-off of its own plan year (q1…q4, the series)."""
-    return (
-        MoneyRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids, plan_year__in=years)
+    return (  # by fund: the activity contents already summed (a sixth of MoneyRollup's rows, not growing with projects)
+        FundRollup.objects.filter(kind=MoneyEntry.Kind.DISBURSEMENT, province_id__in=ids, plan_year__in=years)
         .values("province_id", "plan_year", "fund")
         .annotate(
             **{name: Sum("amount", filter=condition) for name, condition in windows},

@@ -11,7 +11,10 @@ def fill(apps, schema_editor):
 
     cal = Calendar(apps.get_model("periods", "CutoffRule").objects.all())
     rollup.rebuild(
-        cal=cal, entry_model=apps.get_model("projects", "MoneyEntry"), rollup_model=apps.get_model("projects", "MoneyRollup")
+        cal=cal,
+        entry_model=apps.get_model("projects", "MoneyEntry"),
+        rollup_model=apps.get_model("projects", "MoneyRollup"),
+        fund_model=None,  # FundRollup comes in 0011, filled from this table
     )
 
 
