@@ -82,7 +82,23 @@ def _totals(client, query: str) -> tuple[Decimal, bool]:
         response = client.get(reverse("projects:list") + query)
     assert response.status_code == 200
     sql = " ".join(q["sql"] for q in queries.captured_queries)
-    return response.context["totals"]["disbursed"], "projects_moneyrollup" in sql
+    return response.context["totals"]["disbursed"], "projects_moneyrollup" in sql or "projects_fundrollup" in sql
+
+
+def _rollups_read(client, query: str) -> set[str]:
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("projects:list") + query)
+    sql = " ".join(q["sql"] for q in queries.captured_queries)
+    return {table for table in ("projects_moneyrollup", "projects_fundrollup") if table in sql}
+
+
+def test_the_total_reads_the_rollup_by_fund_unless_an_activity_is_chosen(client, ministry_staff, money):
+    client.force_login(ministry_staff)
+    assert _rollups_read(client, "?year=2026&fund=local") == {"projects_fundrollup"}  # the fewer rows
+    assert _rollups_read(client, f"?activity={money['kc03'].pk}") == {"projects_moneyrollup"}
 
 
 def test_the_ministry_list_reads_the_rollup_for_key_filters(client, ministry_staff, money):

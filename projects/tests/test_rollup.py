@@ -220,10 +220,10 @@ def test_figures_from_the_rollup_equal_figures_from_the_entries(
     money_everywhere, ministry_staff, monkeypatch, kind, number
 ):
     from_rollup, sql = _regional(ministry_staff, year=2026, kind=kind, number=number)
-    assert "projects_moneyrollup" in sql  # the roll-up was read
+    assert "projects_fundrollup" in sql and "projects_moneyrollup" in sql  # both roll-ups were read
     monkeypatch.setattr(figures._RollupWindows, "usable", lambda self, periods: False)
     from_entries, sql = _regional(ministry_staff, year=2026, kind=kind, number=number)
-    assert "projects_moneyrollup" not in sql
+    assert "rollup" not in sql  # neither roll-up
     assert _cells(from_rollup) == _cells(from_entries)
     total = from_rollup.total.ytd_cells[-1].now if from_rollup.ytd_period else from_rollup.total.total.now
     assert total.disbursed > 0
@@ -241,7 +241,7 @@ def test_a_stored_period_whose_dates_differ_from_the_rules_is_summed_from_the_en
         entry_closes_on=datetime.date(2026, 10, 5),
     )
     dashboard, sql = _regional(ministry_staff, year=2026, kind=PeriodKind.QUARTER, number=3)
-    assert "projects_moneyrollup" not in sql
+    assert "rollup" not in sql  # neither roll-up
     # Q3's own window 15/06–20/09: 30 + 40 for each of the three projects
     assert dashboard.total.total.now.disbursed == 3 * 70 * M
     assert_in_step()
