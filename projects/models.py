@@ -368,7 +368,27 @@ class MoneyEntry(models.Model):
         return self.corrects_id is not None
 
 
-class MoneyRollup(models.Model):
+class RollupBucket(models.Model):
+    """What both roll-ups hold for a bucket: province, plan year, fund, kind and quarter window, the amount
+    and how many entries (corrections included) it sums."""
+
+    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
+    plan_year = models.PositiveSmallIntegerField()
+    fund = models.CharField(max_length=10, choices=Fund.choices)
+    kind = models.CharField(max_length=12, choices=MoneyEntry.Kind.choices)
+    window_year = models.PositiveSmallIntegerField()
+    window_number = models.PositiveSmallIntegerField()
+    amount = money_field(_("amount (VND)"))
+    entries = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
+
+
+class MoneyRollup(RollupBucket):
     """Money entries summed per province, plan year, fund, activity content, kind and quarter window (bảng
     tổng hợp số liệu): what the dashboards and the reports' figures read instead of every entry.
 
@@ -380,15 +400,7 @@ class MoneyRollup(models.Model):
     calendar, and sum the entries otherwise (reports/figures.py).
     """
 
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
-    plan_year = models.PositiveSmallIntegerField()
-    fund = models.CharField(max_length=10, choices=Fund.choices)
     activity = models.ForeignKey("provinces.ActivityContent", on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(max_length=12, choices=MoneyEntry.Kind.choices)
-    window_year = models.PositiveSmallIntegerField()
-    window_number = models.PositiveSmallIntegerField()
-    amount = money_field(_("amount (VND)"))
-    entries = models.PositiveIntegerField(default=0)  # entries summed, corrections included
 
     class Meta:
         verbose_name = _("money roll-up row")
@@ -403,11 +415,8 @@ class MoneyRollup(models.Model):
         # the figures: one kind over provinces and years
         indexes = [models.Index(fields=["kind", "plan_year", "province"], name="rollup_kind_year_province")]
 
-    def __str__(self) -> str:
-        return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
 
-
-class FundRollup(models.Model):
+class FundRollup(RollupBucket):
     """The money roll-up without the activity content (tổng hợp theo nguồn vốn): per province, plan year, fund,
     kind and quarter window, the sum of the `MoneyRollup` rows of those keys. The dashboards' money figures read
     it: MoneyRollup keeps a row per activity content as well, about six times as many rows to sum, and their
@@ -416,15 +425,6 @@ class FundRollup(models.Model):
     Kept by `projects/rollup.py` with the same amounts in the same transaction as MoneyRollup, rebuilt with it;
     `rollup.differences()` checks both against the entries.
     """
-
-    province = models.ForeignKey("provinces.Province", on_delete=models.PROTECT, related_name="+")
-    plan_year = models.PositiveSmallIntegerField()
-    fund = models.CharField(max_length=10, choices=Fund.choices)
-    kind = models.CharField(max_length=12, choices=MoneyEntry.Kind.choices)
-    window_year = models.PositiveSmallIntegerField()
-    window_number = models.PositiveSmallIntegerField()
-    amount = money_field(_("amount (VND)"))
-    entries = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("money roll-up row by fund")
@@ -436,9 +436,6 @@ class FundRollup(models.Model):
             models.CheckConstraint(condition=Q(window_number__gte=1, window_number__lte=4), name="fund_rollup_quarter"),
         ]
         indexes = [models.Index(fields=["kind", "plan_year", "province"], name="fund_rollup_kind_year_province")]
-
-    def __str__(self) -> str:
-        return f"{self.province_id} {self.plan_year} {self.fund} {self.kind} Q{self.window_number}/{self.window_year}"
 
 
 class ProgressUpdate(models.Model):

@@ -1,4 +1,5 @@
-"""The money roll-up (`MoneyRollup`): kept in step with the money entries in the same transaction.
+"""The money roll-ups (`MoneyRollup`, and `FundRollup` without the activity content): kept in step with the
+money entries in the same transaction, both with the same amounts at every step below.
 
 Every path that moves money goes through the model layer, so the roll-up is kept there rather than in each
 service: the receivers below run for the services, the imports, the grid and the admin alike.
@@ -11,7 +12,7 @@ service: the receivers below run for the services, the imports, the grid and the
 - a cut-off rule added, changed or removed: the buckets themselves move, so the whole table is rebuilt.
 
 Bulk writes that bypass the model (the demo seeder's bulk_create and raw deletes) call `rebuild()` in
-their transaction. `differences()` compares the table with a fresh computation: `manage.py
+their transaction. `differences()` compares both tables with a fresh computation: `manage.py
 rollup_rebuild --check` and the tests use it.
 
 A bucket is the reporting quarter whose data window (by the cut-off rules, `Calendar.quarter_containing`)
@@ -42,7 +43,7 @@ _suspended = 0  # > 0 inside `suspended()`: bulk writes that rebuild at the end
 # ---- writing ---------------------------------------------------------------------------------------------
 
 
-def _upsert_sql(model=MoneyRollup, fields=KEY_FIELDS) -> str:
+def _upsert_sql(model, fields: tuple[str, ...]) -> str:
     table = model._meta.db_table
     project = Project._meta.db_table
     key = ", ".join((*fields, "kind", "window_year", "window_number"))
@@ -58,7 +59,7 @@ def _upsert_sql(model=MoneyRollup, fields=KEY_FIELDS) -> str:
     )
 
 
-def _remove_sql(model=MoneyRollup, fields=KEY_FIELDS) -> str:
+def _remove_sql(model, fields: tuple[str, ...]) -> str:
     table = model._meta.db_table
     project = Project._meta.db_table
     return (
@@ -262,38 +263,16 @@ def rebuild(
     """Replace both tables by a fresh computation from the entries; returns MoneyRollup's number of rows. A
     migration passes its historical models and calendar (fund_model None: a migration before that table)."""
     fine = computed(cal, entry_model=entry_model)
-    rows = [
-        rollup_model(
-            province_id=province_id,
-            plan_year=plan_year,
-            fund=fund,
-            activity_id=activity_id,
-            kind=kind,
-            window_year=year,
-            window_number=number,
-            amount=amount,
-            entries=n,
-        )
-        for (province_id, plan_year, fund, activity_id, kind, year, number), (amount, n) in fine.items()
-    ]
-    rollup_model.objects.all().delete()
-    rollup_model.objects.bulk_create(rows, batch_size=2000)
+    _replace(rollup_model, KEY_FIELDS, fine)
     if fund_model is not None:
-        fund_model.objects.all().delete()
-        fund_model.objects.bulk_create(
-            [
-                fund_model(
-                    province_id=province_id,
-                    plan_year=plan_year,
-                    fund=fund,
-                    kind=kind,
-                    window_year=year,
-                    window_number=number,
-                    amount=amount,
-                    entries=n,
-                )
-                for (province_id, plan_year, fund, kind, year, number), (amount, n) in by_fund(fine).items()
-            ],
-            batch_size=2000,
-        )
-    return len(rows)
+        _replace(fund_model, FUND_KEY_FIELDS, by_fund(fine))
+    return len(fine)
+
+
+def _replace(model, fields: tuple[str, ...], sums: dict[tuple, tuple[Decimal, int]]) -> None:
+    names = (*fields, "kind", "window_year", "window_number")
+    model.objects.all().delete()
+    model.objects.bulk_create(
+        [model(**dict(zip(names, key, strict=True)), amount=amount, entries=n) for key, (amount, n) in sums.items()],
+        batch_size=2000,
+    )
